@@ -1,0 +1,16 @@
+#!/usr/bin/env node
+'use strict';
+// The entry point of the CLI, and the one place its process exit code is set.
+const { homedir } = require('node:os');
+const { main } = require('../dist/cli/main.js');
+const { homePaths, resolveHome } = require('../dist/core/paths.js');
+
+main(process.argv.slice(2), {
+  paths: homePaths(resolveHome(process.env, homedir())),
+  env: process.env,
+  cwd: process.cwd(),
+  stdout: process.stdout,
+  stderr: process.stderr,
+}).then((code) => {
+  process.exitCode = code;
+});

@@ -1,0 +1,24 @@
+import type { ChangeResult } from '../protocol/methods.js';
+import type { CliContext } from './context.js';
+import { loadPalette } from './render/colors.js';
+import { renderProcessTable } from './render/process-table.js';
+
+/** Data to stdout, everything else to stderr, so `tsm ... | jq` keeps working. */
+export async function printTable(ctx: CliContext, result: { processes: ChangeResult['processes'] }): Promise<void> {
+  const colors = await loadPalette(ctx.env, ctx.stdout);
+  ctx.stdout.write(`${renderProcessTable(result.processes, colors)}\n`);
+}
+
+export async function notice(ctx: CliContext, message: string): Promise<void> {
+  const colors = await loadPalette(ctx.env, ctx.stderr);
+  ctx.stderr.write(`${colors.cyan('[tsm]')} ${message}\n`);
+}
+
+/** "stopped web (ids 0, 1)" then the whole table. */
+export async function printChange(ctx: CliContext, verb: string, result: ChangeResult): Promise<void> {
+  const byName = new Map<string, number[]>();
+  for (const p of result.changed) byName.set(p.name, [...(byName.get(p.name) ?? []), p.id]);
+  for (const [name, ids] of byName) await notice(ctx, `${verb} ${name} (${ids.length === 1 ? 'id' : 'ids'} ${ids.join(', ')})`);
+  if (result.changed.length === 0) await notice(ctx, `nothing to ${verb.replace(/p?ed$|d$/, '')}: no app matched`);
+  await printTable(ctx, result);
+}

@@ -1,0 +1,115 @@
+import { Command, CommanderError, Option } from 'commander';
+import { TSM_VERSION } from '../protocol/version.js';
+import type { CliContext } from './context.js';
+import type { StartFlags } from './start-input.js';
+
+/**
+ * The command line, and the only user of commander. Each action imports its command module when
+ * it runs, so `tsm list` does not pay for loading `start`'s code.
+ */
+export function buildProgram(ctx: CliContext): Command {
+  const program = new Command('tsm')
+    .description('A process manager for Node.js apps: run, keep alive, cluster, reload, log.')
+    .version(TSM_VERSION, '-v, --version')
+    .showSuggestionAfterError()
+    .exitOverride()
+    .configureOutput({
+      writeOut: (text) => ctx.stdout.write(text),
+      writeErr: (text) => ctx.stderr.write(text),
+    })
+    .addHelpText(
+      'after',
+      '\nExit codes: 0 success, 1 failure, 2 usage error.\nHome: $TSM_HOME, default ~/.tsm (socket, daemon log, app logs, saved app list).',
+    );
+
+  program
+    .command('start')
+    .description('start a script (a new app), or start/restart apps by name or id')
+    .argument('<script|name|id...>', 'a script to run, or the names/ids of known apps')
+    .option('-n, --name <name>', 'app name (default: the script file name)')
+    .option('-i, --instances <n>', "cluster mode with N workers; 'max' or 0: one per CPU; -N: CPUs minus N")
+    .option('--interpreter <cmd>', "what runs the script: node, python3, bash... or 'none' for an executable")
+    .option('--node-args <args>', 'arguments for the interpreter, e.g. "--max-old-space-size=512"')
+    .addOption(new Option('--interpreter-args <args>', 'same as --node-args').hideHelp())
+    .option('--cwd <dir>', 'working directory of the app (default: the current one)')
+    .option('--max-restarts <n>', 'crashes within min-uptime before the app is marked errored (default 16)')
+    .option('--min-uptime <ms>', 'a run shorter than this counts as unstable (default 1000)')
+    .option('--restart-delay <ms>', 'wait before restarting a crashed app (default 0)')
+    .option('--exp-backoff-restart-delay <ms>', 'restart delay growing x1.5 per crash, capped at 15s')
+    .option('--no-autorestart', 'do not restart the app when it exits')
+    .option('--stop-exit-codes <codes...>', 'exit codes after which the app is not restarted')
+    .option('--kill-signal <signal>', 'signal for a graceful stop (default SIGINT, as PM2)')
+    .option('-k, --kill-timeout <ms>', 'time between the stop signal and SIGKILL (default 5000; PM2: 1600)')
+    .option('--shutdown-with-message', "send process.send('shutdown') instead of a signal")
+    .option('--listen-timeout <ms>', 'time a reloaded worker has to listen (default 3000)')
+    .option('--wait-ready', "a worker is ready when it calls process.send('ready'), not when it listens")
+    .option('-f, --force', 'start even if an app of that name runs: it is replaced')
+    .addHelpText('after', '\nArguments for the script go after --:  tsm start server.js -i 2 -- --port 3000')
+    .action(async (words: string[], flags: StartFlags & { interpreterArgs?: string }) => {
+      const { start } = await import('./commands/start.js');
+      await start(ctx, words, { ...flags, nodeArgs: flags.nodeArgs ?? flags.interpreterArgs });
+    });
+
+  program
+    .command('stop')
+    .description('stop apps (names, ids, or all); they stay in the list')
+    .argument('<targets...>')
+    .action(async (targets: string[]) => (await import('./commands/stop.js')).stop(ctx, targets));
+
+  program
+    .command('restart')
+    .description('stop then start apps: every process at once (see reload for zero downtime)')
+    .argument('<targets...>')
+    .action(async (targets: string[]) => (await import('./commands/restart.js')).restart(ctx, targets));
+
+  program
+    .command('delete')
+    .alias('del')
+    .description('stop apps and remove them from the list')
+    .argument('<targets...>')
+    .action(async (targets: string[]) => (await import('./commands/delete.js')).remove(ctx, targets));
+
+  program
+    .command('list')
+    .aliases(['ls', 'status', 'l'])
+    .description('the table of processes')
+    .option('--json', "tsm's own JSON (see jlist for PM2's shape)")
+    .action(async (options: { json?: boolean }) => (await import('./commands/list.js')).list(ctx, options));
+
+  program
+    .command('jlist')
+    .description("the processes as JSON with PM2's field names")
+    .action(async () => (await import('./commands/list.js')).jlist(ctx));
+
+  program
+    .command('show')
+    .aliases(['describe', 'info'])
+    .description('everything about an app or a process')
+    .argument('<targets...>')
+    .option('--json', 'as JSON')
+    .action(async (targets: string[], options: { json?: boolean }) =>
+      (await import('./commands/show.js')).show(ctx, targets, options),
+    );
+
+  program
+    .command('ping')
+    .description('start the daemon if needed and check that it answers')
+    .option('--json', 'as JSON')
+    .action(async (options: { json?: boolean }) => (await import('./commands/ping.js')).ping(ctx, options));
+
+  program
+    .command('kill')
+    .description('stop every app, then the daemon')
+    .action(async () => (await import('./commands/kill.js')).kill(ctx));
+
+  return program;
+}
+
+/** Help and --version end commander's parse with a "success" CommanderError. */
+export function isCleanExit(error: unknown): boolean {
+  return error instanceof CommanderError && error.exitCode === 0;
+}
+
+export function isUsageError(error: unknown): error is CommanderError {
+  return error instanceof CommanderError;
+}

@@ -1,0 +1,80 @@
+import { resolve } from 'node:path';
+import type { StartInput } from '../core/app-spec.js';
+import { TsmError } from '../core/errors.js';
+import {
+  checkAppName,
+  parseCount,
+  parseDuration,
+  parseExitCodes,
+  parseInstances,
+  parseSignal,
+  splitArgs,
+} from '../core/parse.js';
+
+/** `tsm start` flags as commander hands them over: strings, as typed. */
+export interface StartFlags {
+  name?: string;
+  instances?: string;
+  interpreter?: string;
+  nodeArgs?: string;
+  cwd?: string;
+  maxRestarts?: string;
+  minUptime?: string;
+  restartDelay?: string;
+  expBackoffRestartDelay?: string;
+  autorestart?: boolean;
+  stopExitCodes?: string[];
+  killSignal?: string;
+  killTimeout?: string;
+  shutdownWithMessage?: boolean;
+  listenTimeout?: string;
+  waitReady?: boolean;
+  force?: boolean;
+}
+
+/**
+ * Flags to a StartInput. Every value is checked here, before any daemon is contacted, so
+ * `tsm start app.js -i abc` fails fast with exit code 2 and starts nothing.
+ */
+export function toStartInput(
+  script: string,
+  flags: StartFlags,
+  context: { cwd: string; env: NodeJS.ProcessEnv; scriptArgs: string[] },
+): StartInput {
+  const input: StartInput = {
+    script: resolve(context.cwd, script),
+    cwd: resolve(context.cwd, flags.cwd ?? '.'),
+    args: context.scriptArgs,
+    env: stringEnv(context.env),
+  };
+  if (flags.name !== undefined) input.name = checkAppName(flags.name);
+  if (flags.instances !== undefined) input.instances = parseInstances(flags.instances);
+  if (flags.interpreter !== undefined) input.interpreter = nonEmpty('--interpreter', flags.interpreter);
+  if (flags.nodeArgs !== undefined) input.nodeArgs = splitArgs(flags.nodeArgs);
+  if (flags.maxRestarts !== undefined) input.maxRestarts = parseCount('--max-restarts', flags.maxRestarts);
+  if (flags.minUptime !== undefined) input.minUptime = parseDuration('--min-uptime', flags.minUptime);
+  if (flags.restartDelay !== undefined) input.restartDelay = parseDuration('--restart-delay', flags.restartDelay);
+  if (flags.expBackoffRestartDelay !== undefined) {
+    input.expBackoffRestartDelay = parseDuration('--exp-backoff-restart-delay', flags.expBackoffRestartDelay);
+  }
+  if (flags.autorestart === false) input.autorestart = false;
+  if (flags.stopExitCodes !== undefined) input.stopExitCodes = parseExitCodes('--stop-exit-codes', flags.stopExitCodes);
+  if (flags.killSignal !== undefined) input.killSignal = parseSignal('--kill-signal', flags.killSignal);
+  if (flags.killTimeout !== undefined) input.killTimeout = parseDuration('--kill-timeout', flags.killTimeout);
+  if (flags.shutdownWithMessage) input.shutdownWithMessage = true;
+  if (flags.listenTimeout !== undefined) input.listenTimeout = parseDuration('--listen-timeout', flags.listenTimeout);
+  if (flags.waitReady) input.waitReady = true;
+  return input;
+}
+
+function nonEmpty(flag: string, value: string): string {
+  if (value.trim() === '') throw new TsmError('E_USAGE', `${flag}: expected a value.`);
+  return value.trim();
+}
+
+/** The app's environment is the CLI's, as PM2 does: what the user exported is what the app sees. */
+function stringEnv(env: NodeJS.ProcessEnv): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [key, value] of Object.entries(env)) if (value !== undefined) out[key] = value;
+  return out;
+}

@@ -1,0 +1,164 @@
+import { basename, extname, isAbsolute } from 'node:path';
+import { TsmError } from './errors.js';
+import { checkAppName, resolveInstances } from './parse.js';
+
+export type ExecMode = 'fork' | 'cluster';
+
+/**
+ * What the CLI asks for when it starts a script: every field already parsed from flags, most
+ * optional. The daemon turns it into an AppSpec with `buildAppSpec`, which checks it again,
+ * because the socket is an interface and a bad request must not reach a spawn.
+ */
+export interface StartInput {
+  script: string; // absolute path
+  name?: string;
+  args?: string[];
+  interpreter?: string;
+  nodeArgs?: string[];
+  cwd?: string; // absolute
+  env?: Record<string, string>;
+  /** N workers (>0), or CPUs plus this offset (<=0: 0 is max). Given: cluster mode for Node. */
+  instances?: number;
+  execMode?: ExecMode;
+  autorestart?: boolean;
+  maxRestarts?: number;
+  minUptime?: number;
+  restartDelay?: number;
+  expBackoffRestartDelay?: number;
+  stopExitCodes?: number[];
+  killSignal?: string;
+  killTimeout?: number;
+  shutdownWithMessage?: boolean;
+  listenTimeout?: number;
+  waitReady?: boolean;
+}
+
+/** A resolved app: everything the daemon needs to run it, stored as is in the saved app list. */
+export interface AppSpec {
+  name: string;
+  script: string;
+  args: string[];
+  interpreter: string; // 'node', 'none' (run the script itself), or a command such as python3
+  nodeArgs: string[];
+  cwd: string;
+  env: Record<string, string>;
+  instances: number;
+  execMode: ExecMode;
+  autorestart: boolean;
+  maxRestarts: number;
+  minUptime: number;
+  restartDelay: number;
+  expBackoffRestartDelay: number;
+  stopExitCodes: number[];
+  killSignal: string;
+  /** PM2 waits 1.6 s, which cuts real shutdowns (draining connections, flushing queues) short. */
+  killTimeout: number;
+  shutdownWithMessage: boolean;
+  listenTimeout: number;
+  waitReady: boolean;
+}
+
+export const DEFAULTS = {
+  maxRestarts: 16,
+  minUptime: 1000,
+  restartDelay: 0,
+  expBackoffRestartDelay: 0,
+  // SIGINT as PM2 sends, so apps written for PM2 shut down the way they expect.
+  killSignal: 'SIGINT',
+  killTimeout: 5000,
+  listenTimeout: 3000,
+} as const;
+
+const INTERPRETER_BY_EXTENSION: Record<string, string> = {
+  '.js': 'node',
+  '.mjs': 'node',
+  '.cjs': 'node',
+  '.py': 'python3',
+  '.sh': 'bash',
+  '.rb': 'ruby',
+  '.php': 'php',
+  '.pl': 'perl',
+};
+
+export function interpreterFor(script: string): string {
+  return INTERPRETER_BY_EXTENSION[extname(script).toLowerCase()] ?? 'node';
+}
+
+export function isNodeInterpreter(interpreter: string): boolean {
+  return interpreter === 'node' || interpreter === 'nodejs' || basename(interpreter) === 'node';
+}
+
+export function defaultAppName(script: string): string {
+  const base = basename(script, extname(script));
+  return base === '' || /^\d+$/.test(base) || base === 'all' ? `app-${base}` : base.replace(/\s+/g, '-');
+}
+
+export function buildAppSpec(input: StartInput, cpus: number): AppSpec {
+  if (typeof input.script !== 'string' || !isAbsolute(input.script)) {
+    throw new TsmError('E_USAGE', `start: the script must be an absolute path, got ${JSON.stringify(input.script)}.`);
+  }
+  const interpreter = input.interpreter ?? interpreterFor(input.script);
+  const node = isNodeInterpreter(interpreter);
+  const requestedCluster = input.execMode === 'cluster' || input.instances !== undefined;
+  if (input.execMode === 'cluster' && !node) {
+    throw new TsmError(
+      'E_USAGE',
+      `cluster mode runs Node scripts only; ${input.script} runs with ${interpreter}. Drop -x cluster to run it in fork mode.`,
+    );
+  }
+  const execMode: ExecMode = node && requestedCluster && input.execMode !== 'fork' ? 'cluster' : 'fork';
+  const instances = resolveInstances(input.instances ?? 1, cpus);
+  const spec: AppSpec = {
+    name: checkAppName(input.name ?? defaultAppName(input.script)),
+    script: input.script,
+    args: input.args ?? [],
+    interpreter,
+    nodeArgs: input.nodeArgs ?? [],
+    cwd: input.cwd ?? '/',
+    env: input.env ?? {},
+    instances,
+    execMode,
+    autorestart: input.autorestart ?? true,
+    maxRestarts: input.maxRestarts ?? DEFAULTS.maxRestarts,
+    minUptime: input.minUptime ?? DEFAULTS.minUptime,
+    restartDelay: input.restartDelay ?? DEFAULTS.restartDelay,
+    expBackoffRestartDelay: input.expBackoffRestartDelay ?? DEFAULTS.expBackoffRestartDelay,
+    stopExitCodes: input.stopExitCodes ?? [],
+    killSignal: input.killSignal ?? DEFAULTS.killSignal,
+    killTimeout: input.killTimeout ?? DEFAULTS.killTimeout,
+    shutdownWithMessage: input.shutdownWithMessage ?? false,
+    listenTimeout: input.listenTimeout ?? DEFAULTS.listenTimeout,
+    waitReady: input.waitReady ?? false,
+  };
+  checkShape(spec);
+  return spec;
+}
+
+/** The wire gives no type guarantees: check what a hand-written client could get wrong. */
+function checkShape(spec: AppSpec): void {
+  const numbers: Array<keyof AppSpec> = [
+    'instances',
+    'maxRestarts',
+    'minUptime',
+    'restartDelay',
+    'expBackoffRestartDelay',
+    'killTimeout',
+    'listenTimeout',
+  ];
+  for (const key of numbers) {
+    const value = spec[key];
+    if (typeof value !== 'number' || !Number.isInteger(value) || value < 0) {
+      throw new TsmError('E_USAGE', `start: ${key} must be a whole number of at least 0, got ${JSON.stringify(value)}.`);
+    }
+  }
+  const lists: Array<keyof AppSpec> = ['args', 'nodeArgs'];
+  for (const key of lists) {
+    const value = spec[key];
+    if (!Array.isArray(value) || value.some((item) => typeof item !== 'string')) {
+      throw new TsmError('E_USAGE', `start: ${key} must be a list of strings.`);
+    }
+  }
+  if (typeof spec.env !== 'object' || spec.env === null || Object.values(spec.env).some((v) => typeof v !== 'string')) {
+    throw new TsmError('E_USAGE', 'start: env must map names to strings.');
+  }
+}

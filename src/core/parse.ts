@@ -1,0 +1,84 @@
+import { constants } from 'node:os';
+import { TsmError } from './errors.js';
+
+/**
+ * Parsers for the values users type. Each throws E_USAGE with a message that names the flag,
+ * what was wrong and what would be right, so the CLI and the daemon reject the same input alike.
+ */
+
+/** `-i`: N workers, `max`/`0` one per CPU, `-N` CPUs minus N. Returned as N (>0) or an offset (<=0). */
+export function parseInstances(raw: string | number): number {
+  const text = String(raw).trim();
+  if (text === 'max') return 0;
+  if (!/^-?\d+$/.test(text)) {
+    throw new TsmError(
+      'E_USAGE',
+      `-i ${text}: instances must be a whole number, 'max' or 0 (one per CPU), or -N (CPUs minus N).`,
+    );
+  }
+  return Number(text);
+}
+
+/** Instances as a count on this machine: N, or CPUs plus a non-positive offset, at least 1. */
+export function resolveInstances(requested: number, cpus: number): number {
+  return requested > 0 ? requested : Math.max(1, cpus + requested);
+}
+
+const DURATION_UNITS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 };
+
+/** Milliseconds from `1500`, `1500ms`, `2s`, `5m`, `1h`, `1d`. */
+export function parseDuration(flag: string, raw: string | number): number {
+  const text = String(raw).trim();
+  const match = /^(\d+(?:\.\d+)?)(ms|s|m|h|d)?$/.exec(text);
+  if (!match) {
+    throw new TsmError('E_USAGE', `${flag} ${text}: expected a duration such as 1500 (ms), 2s, 5m, 1h or 1d.`);
+  }
+  return Math.round(Number(match[1]) * (DURATION_UNITS[match[2] ?? 'ms'] ?? 1));
+}
+
+export function parseCount(flag: string, raw: string | number, min = 0): number {
+  const text = String(raw).trim();
+  if (!/^\d+$/.test(text) || Number(text) < min) {
+    throw new TsmError('E_USAGE', `${flag} ${text}: expected a whole number of at least ${min}.`);
+  }
+  return Number(text);
+}
+
+export function parseSignal(flag: string, raw: string): NodeJS.Signals {
+  const name = raw.trim().toUpperCase();
+  const full = name.startsWith('SIG') ? name : `SIG${name}`;
+  if (!(full in constants.signals)) {
+    throw new TsmError('E_USAGE', `${flag} ${raw}: not a signal name; try SIGINT, SIGTERM or SIGUSR2.`);
+  }
+  return full as NodeJS.Signals;
+}
+
+/** `--stop-exit-codes 0 3` or `0,3`: exit codes after which the app is not restarted. */
+export function parseExitCodes(flag: string, raw: readonly string[]): number[] {
+  return raw
+    .flatMap((part) => part.split(','))
+    .filter((part) => part.trim() !== '')
+    .map((part) => {
+      const code = Number(part.trim());
+      if (!Number.isInteger(code) || code < 0 || code > 255) {
+        throw new TsmError('E_USAGE', `${flag} ${part}: exit codes are whole numbers from 0 to 255.`);
+      }
+      return code;
+    });
+}
+
+/** Splits `--node-args "--max-old-space-size=512 --inspect"` the way a shell would for plain words. */
+export function splitArgs(raw: string): string[] {
+  return raw.split(/\s+/).filter((word) => word !== '');
+}
+
+/** Apps are addressed by name on the command line, so a name must be a word a shell keeps whole. */
+export function checkAppName(name: string): string {
+  if (name === '' || name === 'all' || /^\d+$/.test(name) || /[\s/\\]/.test(name)) {
+    throw new TsmError(
+      'E_USAGE',
+      `--name ${JSON.stringify(name)}: a name must not be empty, 'all', only digits (those are ids), or contain spaces or slashes.`,
+    );
+  }
+  return name;
+}

@@ -1,0 +1,53 @@
+import { join } from 'node:path';
+import { TsmError } from './errors.js';
+
+/** Every file tsm keeps, computed from the home the entry point was given. */
+export interface HomePaths {
+  home: string;
+  socket: string;
+  pidFile: string;
+  daemonLog: string;
+  logsDir: string;
+  appsFile: string;
+}
+
+/**
+ * sockaddr_un.sun_path is 108 bytes on Linux (104 on macOS) including the NUL. Paths longer than
+ * this fail at bind() with an obscure error, so they are refused up front with the variable to change.
+ */
+export const MAX_SOCKET_PATH_BYTES = 103;
+
+export function homePaths(home: string): HomePaths {
+  return {
+    home,
+    socket: join(home, 'tsm.sock'),
+    pidFile: join(home, 'daemon.pid'),
+    daemonLog: join(home, 'daemon.log'),
+    logsDir: join(home, 'logs'),
+    appsFile: join(home, 'apps.json'),
+  };
+}
+
+export function checkSocketPath(paths: HomePaths): void {
+  const length = Buffer.byteLength(paths.socket);
+  if (length > MAX_SOCKET_PATH_BYTES) {
+    throw new TsmError(
+      'E_HOME',
+      `TSM_HOME is too long: the control socket ${paths.socket} would be ${length} bytes, ` +
+        `and unix sockets allow ${MAX_SOCKET_PATH_BYTES}. Set TSM_HOME to a shorter directory.`,
+    );
+  }
+}
+
+/** The home chosen by the environment: TSM_HOME, else ~/.tsm. */
+export function resolveHome(env: NodeJS.ProcessEnv, userHome: string): string {
+  const fromEnv = env['TSM_HOME'];
+  return fromEnv && fromEnv.length > 0 ? fromEnv : join(userHome, '.tsm');
+}
+
+/** PM2's naming, so logrotate configs and habits carry over: <name>-out.log, <name>-error.log. */
+export function defaultLogFile(logsDir: string, name: string, stream: 'out' | 'error', instance?: number): string {
+  const safe = name.replace(/[^A-Za-z0-9._-]/g, '-');
+  const suffix = instance === undefined ? '' : `-${instance}`;
+  return join(logsDir, `${safe}-${stream}${suffix}.log`);
+}

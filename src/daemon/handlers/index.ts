@@ -1,0 +1,62 @@
+import process from 'node:process';
+import type { MethodName, Params, Result } from '../../protocol/methods.js';
+import { TSM_VERSION } from '../../protocol/version.js';
+import { toInfo } from '../registry.js';
+import type { DaemonState } from '../state.js';
+import { changeResult, restartTogether } from './common.js';
+import { handleStart } from './start.js';
+
+export type Handler<M extends MethodName> = (state: DaemonState, params: Params<M>) => Promise<Result<M>>;
+
+/** One handler per protocol method; the mapped type makes a missing or mistyped one a compile error. */
+export type HandlerTable = { [M in MethodName]: Handler<M> };
+
+export const handlers: HandlerTable = {
+  async ping(state) {
+    return {
+      pid: process.pid,
+      version: TSM_VERSION,
+      home: state.paths.home,
+      startedAt: state.startedAt,
+      rss: process.memoryUsage.rss(),
+      processes: state.registry.all().length,
+    };
+  },
+
+  async list(state) {
+    return state.registry.all().map(toInfo);
+  },
+
+  async describe(state, params) {
+    return state.registry.resolve(params?.targets).map(toInfo);
+  },
+
+  start: handleStart,
+
+  async stop(state, params) {
+    const entries = state.registry.resolve(params?.targets);
+    await Promise.all(entries.map((entry) => state.supervisor.stop(entry)));
+    await state.save();
+    return changeResult(state, entries);
+  },
+
+  async restart(state, params) {
+    const entries = state.registry.resolve(params?.targets);
+    await restartTogether(state, entries);
+    await state.save();
+    return changeResult(state, entries);
+  },
+
+  async delete(state, params) {
+    const entries = state.registry.resolve(params?.targets);
+    await Promise.all(entries.map((entry) => state.supervisor.remove(entry)));
+    await state.save();
+    return changeResult(state, entries);
+  },
+
+  async kill(state) {
+    const stopped = await state.stopAllForShutdown();
+    state.requestShutdown();
+    return { stopped };
+  },
+};

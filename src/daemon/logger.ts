@@ -1,0 +1,34 @@
+import type { Writable } from 'node:stream';
+
+export type LogLevel = 'info' | 'warn' | 'error';
+
+/**
+ * The daemon's own log: one timestamped line per event (start, stop, crash, restart). It writes
+ * to the stream it is given, which in production is the daemon's stdout, opened by the CLI on
+ * <home>/daemon.log, so an uncaught crash's stack trace lands in the same file.
+ */
+export class Logger {
+  constructor(
+    private readonly sink: Writable,
+    private readonly onLine: (level: LogLevel, line: string) => void = () => {},
+  ) {}
+
+  info(message: string): void {
+    this.write('info', message);
+  }
+
+  warn(message: string): void {
+    this.write('warn', message);
+  }
+
+  error(message: string, error?: unknown): void {
+    const detail = error instanceof Error ? `\n${error.stack ?? error.message}` : error ? ` ${String(error)}` : '';
+    this.write('error', `${message}${detail}`);
+  }
+
+  private write(level: LogLevel, message: string): void {
+    const line = `${new Date().toISOString()} ${level.padEnd(5)} ${message}`;
+    this.sink.write(`${line}\n`);
+    this.onLine(level, line);
+  }
+}

@@ -1,0 +1,27 @@
+import type { HomePaths } from '../core/paths.js';
+import type { Logger } from './logger.js';
+import type { LogSinks } from './logs/log-sinks.js';
+import type { MetricsSampler } from './metrics.js';
+import type { AppStore } from './persist.js';
+import type { Registry } from './registry.js';
+import type { Supervisor } from './supervisor.js';
+
+/** Everything the daemon knows, built once in main and handed to its parts: no module state. */
+export interface DaemonState {
+  paths: HomePaths;
+  startedAt: number;
+  cpus: number;
+  logger: Logger;
+  registry: Registry;
+  supervisor: Supervisor;
+  store: AppStore;
+  sampler: MetricsSampler;
+  sinks: LogSinks;
+  /** Persists the app list; called after every change a command makes. */
+  save(): Promise<void>;
+  /** Stops every app without forgetting which should run (for resurrect); returns how many ran. */
+  stopAllForShutdown(): Promise<number>;
+  /** Asks main to exit once the current reply is sent. */
+  requestShutdown(): void;
+  shuttingDown: boolean;
+}

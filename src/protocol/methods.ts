@@ -1,0 +1,54 @@
+import type { StartInput } from '../core/app-spec.js';
+import type { DaemonInfo, ProcessInfo } from './process-info.js';
+
+/** Targets as typed: names, ids, or `all`. */
+export interface TargetParams {
+  targets: string[];
+}
+
+/** What a command that changes processes gets back: what it touched, then the whole table. */
+export interface ChangeResult {
+  changed: ProcessInfo[];
+  processes: ProcessInfo[];
+}
+
+export type StartParams =
+  | { kind: 'script'; input: StartInput; force: boolean }
+  // Smart start: a known name or id is started (or restarted) with the options it was saved with.
+  | { kind: 'targets'; targets: string[] };
+
+/**
+ * Every request the daemon answers, with its params and result, written once. The daemon's
+ * handler table is typed as `{ [M in MethodName]: Handler<M> }`, so a method without a handler,
+ * or a handler with the wrong shape, does not compile.
+ */
+export interface Methods {
+  ping: { params: Record<string, never>; result: DaemonInfo };
+  list: { params: Record<string, never>; result: ProcessInfo[] };
+  describe: { params: TargetParams; result: ProcessInfo[] };
+  start: { params: StartParams; result: ChangeResult };
+  stop: { params: TargetParams; result: ChangeResult };
+  restart: { params: TargetParams & { env?: Record<string, string> }; result: ChangeResult };
+  delete: { params: TargetParams; result: ChangeResult };
+  /** Stops every app, answers, then the daemon exits. */
+  kill: { params: Record<string, never>; result: { stopped: number } };
+}
+
+export type MethodName = keyof Methods;
+export type Params<M extends MethodName> = Methods[M]['params'];
+export type Result<M extends MethodName> = Methods[M]['result'];
+
+export const METHOD_NAMES: readonly MethodName[] = [
+  'ping',
+  'list',
+  'describe',
+  'start',
+  'stop',
+  'restart',
+  'delete',
+  'kill',
+];
+
+export function isMethodName(value: unknown): value is MethodName {
+  return typeof value === 'string' && (METHOD_NAMES as readonly string[]).includes(value);
+}

@@ -1,0 +1,32 @@
+import type { AppSpec } from '../core/app-spec.js';
+import type { Status } from '../core/status.js';
+
+/** One supervised process as the daemon reports it. Times are epoch ms, sizes bytes. */
+export interface ProcessInfo {
+  id: number;
+  name: string;
+  /** NODE_APP_INSTANCE: 0..n-1 within its app. */
+  instance: number;
+  status: Status;
+  pid: number | null;
+  restarts: number;
+  unstableRestarts: number;
+  createdAt: number;
+  /** When the current run started; null when not running. */
+  startedAt: number | null;
+  lastExit: { code: number | null; signal: string | null; at: number; error?: string } | null;
+  cpu: number | null; // percent of one core, latest sample
+  memory: number | null; // RSS bytes, latest sample
+  outLog: string;
+  errLog: string;
+  spec: AppSpec;
+}
+
+export interface DaemonInfo {
+  pid: number;
+  version: string;
+  home: string;
+  startedAt: number;
+  rss: number;
+  processes: number;
+}
