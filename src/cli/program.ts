@@ -60,7 +60,26 @@ export function buildProgram(ctx: CliContext): Command {
     .command('restart')
     .description('stop then start apps: every process at once (see reload for zero downtime)')
     .argument('<targets...>')
-    .action(async (targets: string[]) => (await import('./commands/restart.js')).restart(ctx, targets));
+    .option('--update-env', "give the apps this shell's environment instead of the one they started with")
+    .action(async (targets: string[], flags: { updateEnv?: boolean }) =>
+      (await import('./commands/restart.js')).restart(ctx, targets, flags),
+    );
+
+  program
+    .command('reload')
+    .description('zero-downtime reload: replace cluster workers one at a time (fork apps are restarted)')
+    .argument('<targets...>')
+    .option('--update-env', "give the new workers this shell's environment instead of the app's")
+    .option('--parallel <n>', 'workers replaced at the same time (default 1)')
+    .addHelpText(
+      'after',
+      '\nEach replacement must listen (or send ready, with --wait-ready) within --listen-timeout;\n' +
+        'if it does not, the old worker keeps serving and reload exits 1. A second reload of the\n' +
+        'same app while one runs is refused.',
+    )
+    .action(async (targets: string[], flags: { updateEnv?: boolean; parallel?: string }) =>
+      (await import('./commands/reload.js')).reload(ctx, targets, flags),
+    );
 
   program
     .command('delete')

@@ -73,7 +73,7 @@ function nonEmpty(flag: string, value: string): string {
 }
 
 /** The app's environment is the CLI's, as PM2 does: what the user exported is what the app sees. */
-function stringEnv(env: NodeJS.ProcessEnv): Record<string, string> {
+export function stringEnv(env: NodeJS.ProcessEnv): Record<string, string> {
   const out: Record<string, string> = {};
   for (const [key, value] of Object.entries(env)) if (value !== undefined) out[key] = value;
   return out;

@@ -63,6 +63,11 @@ export async function runDaemon(options: DaemonOptions): Promise<number> {
       onSpawn: () => void state.save(),
     }),
     shuttingDown: false,
+    busyApps: new Set(),
+    appendToErrorLog(entry, line) {
+      sinks.acquire(entry.logs.err).write(`${new Date().toISOString()} ${line}\n`);
+      sinks.release(entry.logs.err);
+    },
     save: () => store.save(registry.all(), false),
     async stopAllForShutdown() {
       state.shuttingDown = true;

@@ -5,6 +5,7 @@ import { MAX_REQUEST_BYTES, type ReplyFrame, type ServerFrame } from '../protoco
 import { encodeFrame, FrameDecoder } from '../protocol/framing.js';
 import { isMethodName, type MethodName } from '../protocol/methods.js';
 import { TSM_VERSION } from '../protocol/version.js';
+import type { RequestContext } from './handlers/context.js';
 import type { HandlerTable } from './handlers/index.js';
 import type { DaemonState } from './state.js';
 
@@ -40,12 +41,17 @@ function serveConnection(state: DaemonState, handlers: HandlerTable, socket: Soc
       send(errorReply(-1, new TsmError('E_PROTOCOL', `bad request: ${decoded.reason}`)));
       return;
     }
-    void dispatch(state, handlers, decoded.value).then(send);
+    void dispatch(state, handlers, decoded.value, send).then(send);
   });
   socket.on('data', (chunk: Buffer) => decoder.push(chunk));
 }
 
-async function dispatch(state: DaemonState, handlers: HandlerTable, frame: unknown): Promise<ReplyFrame> {
+async function dispatch(
+  state: DaemonState,
+  handlers: HandlerTable,
+  frame: unknown,
+  send: (frame: ServerFrame) => void,
+): Promise<ReplyFrame> {
   const { id, method, params } = (frame ?? {}) as { id?: unknown; method?: unknown; params?: unknown };
   const replyId = typeof id === 'number' ? id : -1;
   if (typeof id !== 'number' || !isMethodName(method)) {
@@ -55,8 +61,9 @@ async function dispatch(state: DaemonState, handlers: HandlerTable, frame: unkno
     return errorReply(id, new TsmError('E_DAEMON_GONE', 'the daemon is shutting down; run the command again in a moment.'));
   }
   try {
-    const handler = handlers[method] as (s: DaemonState, p: unknown) => Promise<unknown>;
-    const result = await handler(state, params ?? {});
+    const handler = handlers[method] as (s: DaemonState, p: unknown, c: RequestContext) => Promise<unknown>;
+    const ctx: RequestContext = { emit: (event, data) => send({ type: 'event', id, event, data }) };
+    const result = await handler(state, params ?? {}, ctx);
     return { type: 'reply', id, ok: true, result };
   } catch (error) {
     const tsmError = asTsmError(error);

@@ -3,7 +3,7 @@ import type { Logger } from './logger.js';
 import type { LogSinks } from './logs/log-sinks.js';
 import type { MetricsSampler } from './metrics.js';
 import type { AppStore } from './persist.js';
-import type { Registry } from './registry.js';
+import type { ProcEntry, Registry } from './registry.js';
 import type { Supervisor } from './supervisor.js';
 
 /** Everything the daemon knows, built once in main and handed to its parts: no module state. */
@@ -24,4 +24,8 @@ export interface DaemonState {
   /** Asks main to exit once the current reply is sent. */
   requestShutdown(): void;
   shuttingDown: boolean;
+  /** Apps with a reload or restart under way. */
+  busyApps: Set<string>;
+  /** A line from tsm itself in an app's error log (why its reload failed). */
+  appendToErrorLog(entry: ProcEntry, line: string): void;
 }

@@ -114,15 +114,9 @@ export class Supervisor {
   private launch(entry: ProcEntry): Promise<void> {
     entry.status = transition(entry.status, 'spawn');
     entry.desired = 'running';
-    const env = {
-      ...entry.spec.env,
-      NODE_APP_INSTANCE: String(entry.instance),
-      pm_id: String(entry.id), // PM2's name, read by apps written for it
-      TSM_APP_NAME: entry.spec.name,
-    };
     let proc: RunningProcess;
     try {
-      proc = entry.spec.execMode === 'cluster' ? new ClusterProcess(entry.spec, env) : new ForkProcess(entry.spec, env);
+      proc = this.spawn(entry, entry.spec);
     } catch (error) {
       // spawn() throws synchronously only on arguments it cannot use; nothing was started.
       entry.status = transition(entry.status, 'give-up');
@@ -130,9 +124,42 @@ export class Supervisor {
       this.deps.logger.error(`${label(entry)} could not be started`, error);
       return Promise.resolve();
     }
-    entry.proc = proc;
-    entry.startedAt = Date.now();
-    this.deps.onSpawn();
+    this.attach(entry, proc);
+    proc.once('up', () => {
+      if (entry.proc === proc && entry.status === 'launching') entry.status = transition(entry.status, 'up');
+    });
+    return new Promise((resolve) => {
+      proc.once('up', () => resolve());
+      proc.once('exit', () => resolve());
+    });
+  }
+
+  /**
+   * A new process for an entry that keeps its current one for now: a reload's replacement. It
+   * writes to the entry's logs at once, but exits are not the entry's business until `adopt`.
+   */
+  spawnReplacement(entry: ProcEntry, spec: AppSpec): RunningProcess {
+    return this.spawn(entry, spec);
+  }
+
+  /** The replacement becomes the entry's process; the old one is the caller's to retire. */
+  adopt(entry: ProcEntry, proc: RunningProcess, spec: AppSpec): void {
+    entry.spec = spec;
+    entry.restarts += 1;
+    entry.unstableRestarts = 0;
+    entry.backoff = 0;
+    this.attach(entry, proc);
+  }
+
+  /** Creates the OS process with the entry's identity and captures its output. */
+  private spawn(entry: ProcEntry, spec: AppSpec): RunningProcess {
+    const env = {
+      ...spec.env,
+      NODE_APP_INSTANCE: String(entry.instance),
+      pm_id: String(entry.id), // PM2's name, read by apps written for it
+      TSM_APP_NAME: spec.name,
+    };
+    const proc = spec.execMode === 'cluster' ? new ClusterProcess(spec, env) : new ForkProcess(spec, env);
     captureOutput(
       proc,
       { out: this.deps.sinks.acquire(entry.logs.out), err: this.deps.sinks.acquire(entry.logs.err) },
@@ -143,14 +170,15 @@ export class Supervisor {
       this.deps.sinks.release(entry.logs.out);
       this.deps.sinks.release(entry.logs.err);
     });
-    proc.once('up', () => {
-      if (entry.proc === proc && entry.status === 'launching') entry.status = transition(entry.status, 'up');
-    });
+    return proc;
+  }
+
+  /** Makes `proc` the entry's process: from now on its exit is judged by the restart policy. */
+  private attach(entry: ProcEntry, proc: RunningProcess): void {
+    entry.proc = proc;
+    entry.startedAt = Date.now();
     proc.once('exit', (info) => this.onExit(entry, proc, info));
-    return new Promise((resolve) => {
-      proc.once('up', () => resolve());
-      proc.once('exit', () => resolve());
-    });
+    this.deps.onSpawn();
   }
 
   private onExit(entry: ProcEntry, proc: RunningProcess, info: ExitInfo): void {

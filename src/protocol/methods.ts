@@ -28,7 +28,10 @@ export interface Methods {
   describe: { params: TargetParams; result: ProcessInfo[] };
   start: { params: StartParams; result: ChangeResult };
   stop: { params: TargetParams; result: ChangeResult };
+  /** `env`: --update-env, the CLI's environment replaces the app's. */
   restart: { params: TargetParams & { env?: Record<string, string> }; result: ChangeResult };
+  /** Cluster apps: workers replaced one at a time (`parallel` at once); fork apps: restarted. */
+  reload: { params: TargetParams & { env?: Record<string, string>; parallel?: number }; result: ChangeResult };
   delete: { params: TargetParams; result: ChangeResult };
   /** Stops every app, answers, then the daemon exits. */
   kill: { params: Record<string, never>; result: { stopped: number } };
@@ -45,6 +48,7 @@ export const METHOD_NAMES: readonly MethodName[] = [
   'start',
   'stop',
   'restart',
+  'reload',
   'delete',
   'kill',
 ];

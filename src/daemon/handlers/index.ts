@@ -3,10 +3,16 @@ import type { MethodName, Params, Result } from '../../protocol/methods.js';
 import { TSM_VERSION } from '../../protocol/version.js';
 import { toInfo } from '../registry.js';
 import type { DaemonState } from '../state.js';
-import { changeResult, restartTogether } from './common.js';
+import { appsOf, changeResult, restartTogether, withAppsBusy } from './common.js';
+import type { RequestContext } from './context.js';
+import { handleReload } from './reload.js';
 import { handleStart } from './start.js';
 
-export type Handler<M extends MethodName> = (state: DaemonState, params: Params<M>) => Promise<Result<M>>;
+export type Handler<M extends MethodName> = (
+  state: DaemonState,
+  params: Params<M>,
+  ctx: RequestContext,
+) => Promise<Result<M>>;
 
 /** One handler per protocol method; the mapped type makes a missing or mistyped one a compile error. */
 export type HandlerTable = { [M in MethodName]: Handler<M> };
@@ -42,10 +48,18 @@ export const handlers: HandlerTable = {
 
   async restart(state, params) {
     const entries = state.registry.resolve(params?.targets);
-    await restartTogether(state, entries);
+    await withAppsBusy(state, entries, 'restart', async () => {
+      if (params.env) for (const [spec, appEntries] of appsOf(entries)) {
+        const next = { ...spec, env: params.env };
+        for (const entry of appEntries) entry.spec = next;
+      }
+      await restartTogether(state, entries);
+    });
     await state.save();
     return changeResult(state, entries);
   },
+
+  reload: handleReload,
 
   async delete(state, params) {
     const entries = state.registry.resolve(params?.targets);

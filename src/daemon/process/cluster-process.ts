@@ -1,5 +1,7 @@
 import cluster, { type Worker } from 'node:cluster';
+import { join } from 'node:path';
 import type { Readable } from 'node:stream';
+import { DRAIN_CMD, DRAINED_CMD, type DrainMessage } from '../../protocol/worker-messages.js';
 import type { AppSpec } from '../../core/app-spec.js';
 import { RunningProcess } from './running-process.js';
 
@@ -10,6 +12,9 @@ import { RunningProcess } from './running-process.js';
  * `cluster.setupPrimary()` settings are global to the daemon, and one daemon runs many apps, so
  * the settings of this app are applied right before its fork, here and nowhere else.
  */
+/** tsm's preload in every worker: it lets a reload drain the worker without losing a request. */
+const PRELOAD = join(__dirname, '..', '..', 'worker', 'preload.js');
+
 export class ClusterProcess extends RunningProcess {
   private readonly worker: Worker;
 
@@ -18,7 +23,7 @@ export class ClusterProcess extends RunningProcess {
     cluster.setupPrimary({
       exec: spec.script,
       args: spec.args,
-      execArgv: spec.nodeArgs,
+      execArgv: ['--require', PRELOAD, ...spec.nodeArgs],
       cwd: spec.cwd,
       silent: true, // stdout/stderr piped to the daemon, for the log files
     });
@@ -28,6 +33,9 @@ export class ClusterProcess extends RunningProcess {
       this.emit('listening', { address: address.address ?? null, port: address.port }),
     );
     this.worker.on('message', (message) => this.emit('message', message));
+    this.worker.process.on('internalMessage' as 'message', (message: unknown) => {
+      if ((message as { cmd?: unknown } | null)?.cmd === DRAINED_CMD) this.emit('drained');
+    });
     this.worker.on('error', () => {
       // IPC errors (a write to a closed channel) are not fatal; the exit event tells the outcome.
     });
@@ -56,6 +64,11 @@ export class ClusterProcess extends RunningProcess {
     } catch {
       // Already gone.
     }
+  }
+
+  drain(idleCloseMs: number): boolean {
+    const message: DrainMessage = { cmd: DRAIN_CMD, idleCloseMs };
+    return this.send(message);
   }
 
   send(message: unknown): boolean {

@@ -53,6 +53,11 @@ export class ForkProcess extends RunningProcess {
     }
   }
 
+  /** A fork child owns its port alone: there is no rotation to leave. */
+  drain(): boolean {
+    return false;
+  }
+
   send(message: unknown): boolean {
     if (!this.child.connected) return false;
     try {

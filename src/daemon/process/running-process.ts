@@ -12,6 +12,8 @@ export interface RunningProcessEvents {
   up: [];
   listening: [address: { address: string | null; port: number }];
   message: [message: unknown];
+  /** The worker has left the rotation and its connections are done (cluster workers only). */
+  drained: [];
   exit: [info: ExitInfo];
 }
 
@@ -43,6 +45,8 @@ export abstract class RunningProcess extends EventEmitter<RunningProcessEvents> 
   abstract signal(signal: string): void;
   /** Sends a message over IPC; false when there is no channel. */
   abstract send(message: unknown): boolean;
+  /** Asks the process to leave the rotation and finish its connections; false if it cannot. */
+  abstract drain(idleCloseMs: number): boolean;
 
   /** Subclasses report the exit here, once, however many ways the OS tells them. */
   protected markExited(info: ExitInfo): void {
