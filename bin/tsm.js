@@ -6,7 +6,7 @@ const { main } = require('../dist/cli/main.js');
 const { homePaths, resolveHome } = require('../dist/core/paths.js');
 
 main(process.argv.slice(2), {
-  paths: homePaths(resolveHome(process.env, homedir())),
+  paths: homePaths(resolveHome(process.env, homedir(), process.cwd())),
   env: process.env,
   cwd: process.cwd(),
   stdout: process.stdout,

@@ -1,6 +1,6 @@
 import { basename, extname, isAbsolute } from 'node:path';
 import { TsmError } from './errors.js';
-import { checkAppName, resolveInstances } from './parse.js';
+import { checkAppName, MAX_TIMER_MS, parseExitCodes, parseSignal, resolveInstances } from './parse.js';
 
 export type ExecMode = 'fork' | 'cluster';
 
@@ -97,6 +97,15 @@ export function buildAppSpec(input: StartInput, cpus: number): AppSpec {
   if (typeof input.script !== 'string' || !isAbsolute(input.script)) {
     throw new TsmError('E_USAGE', `start: the script must be an absolute path, got ${JSON.stringify(input.script)}.`);
   }
+  if (input.interpreter !== undefined && (typeof input.interpreter !== 'string' || input.interpreter.trim() === '')) {
+    throw new TsmError('E_USAGE', `--interpreter: expected a command name, got ${JSON.stringify(input.interpreter)}.`);
+  }
+  if (input.execMode !== undefined && input.execMode !== 'fork' && input.execMode !== 'cluster') {
+    throw new TsmError('E_USAGE', `exec mode ${JSON.stringify(input.execMode)}: expected fork or cluster.`);
+  }
+  if (input.name !== undefined && typeof input.name !== 'string') {
+    throw new TsmError('E_USAGE', `--name: expected a string, got ${JSON.stringify(input.name)}.`);
+  }
   const interpreter = input.interpreter ?? interpreterFor(input.script);
   const node = isNodeInterpreter(interpreter);
   const requestedCluster = input.execMode === 'cluster' || input.instances !== undefined;
@@ -123,8 +132,8 @@ export function buildAppSpec(input: StartInput, cpus: number): AppSpec {
     minUptime: input.minUptime ?? DEFAULTS.minUptime,
     restartDelay: input.restartDelay ?? DEFAULTS.restartDelay,
     expBackoffRestartDelay: input.expBackoffRestartDelay ?? DEFAULTS.expBackoffRestartDelay,
-    stopExitCodes: input.stopExitCodes ?? [],
-    killSignal: input.killSignal ?? DEFAULTS.killSignal,
+    stopExitCodes: checkExitCodes(input.stopExitCodes ?? []),
+    killSignal: parseSignal('--kill-signal', String(input.killSignal ?? DEFAULTS.killSignal)),
     killTimeout: input.killTimeout ?? DEFAULTS.killTimeout,
     shutdownWithMessage: input.shutdownWithMessage ?? false,
     listenTimeout: input.listenTimeout ?? DEFAULTS.listenTimeout,
@@ -147,9 +156,18 @@ function checkShape(spec: AppSpec): void {
   ];
   for (const key of numbers) {
     const value = spec[key];
-    if (typeof value !== 'number' || !Number.isInteger(value) || value < 0) {
+    if (typeof value !== 'number' || !Number.isInteger(value) || value < 0 || value > MAX_TIMER_MS) {
       throw new TsmError('E_USAGE', `start: ${key} must be a whole number of at least 0, got ${JSON.stringify(value)}.`);
     }
+  }
+  const flags: Array<keyof AppSpec> = ['autorestart', 'shutdownWithMessage', 'waitReady'];
+  for (const key of flags) {
+    if (typeof spec[key] !== 'boolean') {
+      throw new TsmError('E_USAGE', `start: ${key} must be true or false, got ${JSON.stringify(spec[key])}.`);
+    }
+  }
+  if (typeof spec.cwd !== 'string' || !isAbsolute(spec.cwd)) {
+    throw new TsmError('E_USAGE', `--cwd: expected an absolute path, got ${JSON.stringify(spec.cwd)}.`);
   }
   const lists: Array<keyof AppSpec> = ['args', 'nodeArgs'];
   for (const key of lists) {
@@ -161,4 +179,12 @@ function checkShape(spec: AppSpec): void {
   if (typeof spec.env !== 'object' || spec.env === null || Object.values(spec.env).some((v) => typeof v !== 'string')) {
     throw new TsmError('E_USAGE', 'start: env must map names to strings.');
   }
+}
+
+/** Exit codes from the wire must be numbers: the text '0' would never match an exit code. */
+function checkExitCodes(codes: unknown): number[] {
+  if (!Array.isArray(codes) || codes.some((code) => typeof code !== 'number')) {
+    throw new TsmError('E_USAGE', `--stop-exit-codes: expected a list of numbers, got ${JSON.stringify(codes)}.`);
+  }
+  return parseExitCodes('--stop-exit-codes', codes.map(String));
 }

@@ -26,6 +26,9 @@ export function resolveInstances(requested: number, cpus: number): number {
 
 const DURATION_UNITS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 };
 
+/** Node timers hold at most 2^31-1 ms (24.8 days); a longer delay fires after 1 ms instead. */
+export const MAX_TIMER_MS = 2 ** 31 - 1;
+
 /** Milliseconds from `1500`, `1500ms`, `2s`, `5m`, `1h`, `1d`. */
 export function parseDuration(flag: string, raw: string | number): number {
   const text = String(raw).trim();
@@ -33,7 +36,11 @@ export function parseDuration(flag: string, raw: string | number): number {
   if (!match) {
     throw new TsmError('E_USAGE', `${flag} ${text}: expected a duration such as 1500 (ms), 2s, 5m, 1h or 1d.`);
   }
-  return Math.round(Number(match[1]) * (DURATION_UNITS[match[2] ?? 'ms'] ?? 1));
+  const ms = Math.round(Number(match[1]) * (DURATION_UNITS[match[2] ?? 'ms'] ?? 1));
+  if (ms > MAX_TIMER_MS) {
+    throw new TsmError('E_USAGE', `${flag} ${text}: at most 24 days (${MAX_TIMER_MS} ms).`);
+  }
+  return ms;
 }
 
 export function parseCount(flag: string, raw: string | number, min = 0): number {
@@ -60,7 +67,7 @@ export function parseExitCodes(flag: string, raw: readonly string[]): number[] {
     .filter((part) => part.trim() !== '')
     .map((part) => {
       const code = Number(part.trim());
-      if (!Number.isInteger(code) || code < 0 || code > 255) {
+      if (!/^\d+$/.test(part.trim()) || code > 255) {
         throw new TsmError('E_USAGE', `${flag} ${part}: exit codes are whole numbers from 0 to 255.`);
       }
       return code;

@@ -1,4 +1,4 @@
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { TsmError } from './errors.js';
 
 /** Every file tsm keeps, computed from the home the entry point was given. */
@@ -39,10 +39,13 @@ export function checkSocketPath(paths: HomePaths): void {
   }
 }
 
-/** The home chosen by the environment: TSM_HOME, else ~/.tsm. */
-export function resolveHome(env: NodeJS.ProcessEnv, userHome: string): string {
+/**
+ * The home chosen by the environment: TSM_HOME, else ~/.tsm, always absolute (a relative
+ * TSM_HOME is taken from `cwd`), because the daemon runs in another directory than the CLI.
+ */
+export function resolveHome(env: NodeJS.ProcessEnv, userHome: string, cwd: string): string {
   const fromEnv = env['TSM_HOME'];
-  return fromEnv && fromEnv.length > 0 ? fromEnv : join(userHome, '.tsm');
+  return fromEnv && fromEnv.length > 0 ? resolve(cwd, fromEnv) : join(userHome, '.tsm');
 }
 
 /** PM2's naming, so logrotate configs and habits carry over: <name>-out.log, <name>-error.log. */

@@ -7,7 +7,7 @@ import { runDaemon } from './main.js';
 const flag = process.argv.indexOf('--home');
 const home = flag >= 0 ? process.argv[flag + 1] : undefined;
 
-runDaemon({ home: home ?? resolveHome(process.env, homedir()) }).then(
+runDaemon({ home: home ?? resolveHome(process.env, homedir(), process.cwd()) }).then(
   (code) => process.exit(code),
   (error: unknown) => {
     process.stderr.write(`${new Date().toISOString()} error daemon failed to start: ${(error as Error)?.stack ?? String(error)}\n`);
