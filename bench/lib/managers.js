@@ -1,0 +1,86 @@
+'use strict';
+// tsm and PM2 driven the same way: a temporary home each, commands run as child processes, and
+// a cleanup that kills the daemon. PM2 is a devDependency for benchmarks only; it is run, never
+// imported. NODE_EXTRA_CA_CERTS is removed for both: on this machine it adds ~130 ms to every
+// Node start, which would hide the difference being measured.
+const { execFile } = require('node:child_process');
+const { existsSync, mkdtempSync, rmSync } = require('node:fs');
+const { tmpdir } = require('node:os');
+const { join } = require('node:path');
+
+const ROOT = join(__dirname, '..', '..');
+
+function baseEnv(extra) {
+  const env = { ...process.env, ...extra };
+  delete env.NODE_EXTRA_CA_CERTS;
+  delete env.FORCE_COLOR;
+  return env;
+}
+
+function run(file, args, env) {
+  return new Promise((resolve, reject) => {
+    execFile(process.execPath, [file, ...args], { env, maxBuffer: 64 * 1024 * 1024 }, (error, stdout, stderr) => {
+      if (error) reject(Object.assign(error, { stdout, stderr }));
+      else resolve({ stdout, stderr });
+    });
+  });
+}
+
+function tsm() {
+  const home = mkdtempSync(join(tmpdir(), 'tsmb-'));
+  const env = baseEnv({ TSM_HOME: home });
+  const bin = join(ROOT, 'bin', 'tsm.js');
+  return {
+    name: 'tsm',
+    home,
+    bin,
+    env,
+    cmd: (...args) => run(bin, args, env),
+    async daemonPid() {
+      return JSON.parse((await run(bin, ['ping', '--json'], env)).stdout).pid;
+    },
+    async pids(name) {
+      const list = JSON.parse((await run(bin, ['jlist'], env)).stdout);
+      return list.filter((p) => p.name === name).map((p) => p.pid);
+    },
+    async cleanup() {
+      await run(bin, ['kill'], env).catch(() => {});
+      rmSync(home, { recursive: true, force: true });
+    },
+  };
+}
+
+function pm2() {
+  const bin = join(ROOT, 'node_modules', 'pm2', 'bin', 'pm2');
+  if (!existsSync(bin)) return null;
+  const home = mkdtempSync(join(tmpdir(), 'pm2b-'));
+  const env = baseEnv({ PM2_HOME: home });
+  return {
+    name: 'pm2',
+    home,
+    bin,
+    env,
+    cmd: (...args) => run(bin, args, env),
+    async daemonPid() {
+      await run(bin, ['ping'], env);
+      const { readFileSync } = require('node:fs');
+      return Number(readFileSync(join(home, 'pm2.pid'), 'utf8'));
+    },
+    async pids(name) {
+      const list = JSON.parse((await run(bin, ['jlist'], env)).stdout);
+      return list.filter((p) => p.name === name).map((p) => p.pid);
+    },
+    async cleanup() {
+      await run(bin, ['kill'], env).catch(() => {});
+      rmSync(home, { recursive: true, force: true });
+    },
+  };
+}
+
+function rssOf(pid) {
+  const { readFileSync } = require('node:fs');
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  return Number(/VmRSS:\s+(\d+)/.exec(status)[1]) * 1024;
+}
+
+module.exports = { tsm, pm2, rssOf, ROOT, baseEnv };

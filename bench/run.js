@@ -1,0 +1,15 @@
+'use strict';
+// `npm run bench [-- spine reload]`: runs the named suites (default: all) and prints markdown.
+const SUITES = { spine: './spine.js', reload: './reload.js' };
+
+async function main() {
+  const names = process.argv.slice(2).filter((name) => name in SUITES);
+  for (const name of names.length > 0 ? names : Object.keys(SUITES)) {
+    await require(SUITES[name]).main();
+  }
+}
+
+main().catch((error) => {
+  console.error(error);
+  process.exitCode = 1;
+});

@@ -1,0 +1,78 @@
+'use strict';
+// Issue 2's figures, tsm and PM2 side by side: with 20 apps running, the median time of `list`,
+// the time from `start` of a fork app until its port answers, and the daemon's RSS.
+const http = require('node:http');
+const { join } = require('node:path');
+const { performance } = require('node:perf_hooks');
+const { tsm, pm2, rssOf } = require('./lib/managers.js');
+const { median, ms, mb, ratio } = require('./lib/stats.js');
+const { freePort, waitFor } = require('./lib/net.js');
+
+const APPS = 20;
+const LIST_RUNS = Number(process.env.BENCH_LIST_RUNS ?? 25);
+const START_RUNS = Number(process.env.BENCH_START_RUNS ?? 5);
+const APP = join(__dirname, 'apps', 'idle-http.js');
+
+async function measure(manager) {
+  for (let i = 0; i < APPS; i += 1) {
+    const port = await freePort();
+    manager.env.PORT = String(port);
+    await manager.cmd('start', APP, '--name', `app${i}`);
+  }
+  // Let the daemon settle (sampling, first GCs) before reading its memory.
+  await waitFor(async () => (await manager.pids('app19')).every((pid) => pid > 0), 10_000);
+  const listTimes = [];
+  for (let i = 0; i < LIST_RUNS; i += 1) {
+    const began = performance.now();
+    await manager.cmd('list');
+    listTimes.push(performance.now() - began);
+  }
+  const startTimes = [];
+  for (let i = 0; i < START_RUNS; i += 1) {
+    const port = await freePort();
+    manager.env.PORT = String(port);
+    const began = performance.now();
+    await manager.cmd('start', APP, '--name', `probe${i}`);
+    await waitFor(() => answers(port), 10_000, 2);
+    startTimes.push(performance.now() - began);
+    await manager.cmd('delete', `probe${i}`);
+  }
+  const rss = rssOf(await manager.daemonPid());
+  return { list: median(listTimes), start: median(startTimes), rss };
+}
+
+function answers(port) {
+  return new Promise((resolve) => {
+    http
+      .get({ host: '127.0.0.1', port, agent: false }, (res) => {
+        res.resume();
+        res.on('end', () => resolve(res.statusCode === 200));
+      })
+      .on('error', () => resolve(false));
+  });
+}
+
+async function main() {
+  const results = {};
+  for (const make of [tsm, pm2]) {
+    const manager = make();
+    if (!manager) continue;
+    try {
+      results[manager.name] = await measure(manager);
+    } finally {
+      await manager.cleanup();
+    }
+  }
+  const t = results.tsm;
+  const p = results.pm2;
+  console.log(`\n## spine: ${APPS} apps running (medians; list x${LIST_RUNS}, start x${START_RUNS})`);
+  console.log('| figure | tsm | pm2 | pm2/tsm |');
+  console.log('| --- | --- | --- | --- |');
+  console.log(`| list | ${ms(t.list)} | ${p ? ms(p.list) : '-'} | ${p ? ratio(t.list, p.list) : '-'} |`);
+  console.log(`| start until the port answers | ${ms(t.start)} | ${p ? ms(p.start) : '-'} | ${p ? ratio(t.start, p.start) : '-'} |`);
+  console.log(`| daemon RSS | ${mb(t.rss)} | ${p ? mb(p.rss) : '-'} | ${p ? ratio(t.rss, p.rss) : '-'} |`);
+  return results;
+}
+
+module.exports = { main };
+if (require.main === module) main();
