@@ -111,6 +111,11 @@ export function buildProgram(ctx: CliContext): Command {
     );
 
   program
+    .command('monit')
+    .description('a live dashboard: processes, cpu/memory history, logs of the selected one')
+    .action(async () => (await import('./commands/monit.js')).monit(ctx));
+
+  program
     .command('ping')
     .description('start the daemon if needed and check that it answers')
     .option('--json', 'as JSON')

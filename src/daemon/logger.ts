@@ -10,7 +10,7 @@ export type LogLevel = 'info' | 'warn' | 'error';
 export class Logger {
   constructor(
     private readonly sink: Writable,
-    private readonly onLine: (level: LogLevel, line: string) => void = () => {},
+    private readonly onLine: (line: string) => void = () => {},
   ) {}
 
   info(message: string): void {
@@ -29,6 +29,6 @@ export class Logger {
   private write(level: LogLevel, message: string): void {
     const line = `${new Date().toISOString()} ${level.padEnd(5)} ${message}`;
     this.sink.write(`${line}\n`);
-    this.onLine(level, line);
+    this.onLine(line);
   }
 }

@@ -2,6 +2,7 @@ import { availableParallelism } from 'node:os';
 import { mkdir, unlink } from 'node:fs/promises';
 import type { Server } from 'node:net';
 import { checkSocketPath, homePaths } from '../core/paths.js';
+import { EventHub } from './event-hub.js';
 import { handlers } from './handlers/index.js';
 import { Logger } from './logger.js';
 import { LogSinks } from './logs/log-sinks.js';
@@ -29,7 +30,10 @@ export async function runDaemon(options: DaemonOptions): Promise<number> {
   process.title = `tsm: daemon ${paths.home}`;
   await mkdir(paths.home, { recursive: true, mode: 0o700 });
   await mkdir(paths.logsDir, { recursive: true });
-  const logger = new Logger(process.stdout);
+  const hub = new EventHub();
+  const logger = new Logger(process.stdout, (line) => {
+    if (hub.listenerCount('line') > 0) hub.emit('line', { id: -1, name: 'tsm', stream: 'daemon', line, at: Date.now() });
+  });
 
   const lock = await acquirePidLock(paths.pidFile);
   if (!lock.acquired) {
@@ -53,13 +57,19 @@ export async function runDaemon(options: DaemonOptions): Promise<number> {
     registry,
     sinks,
     store,
-    sampler: new MetricsSampler(registry, options.sampleIntervalMs ?? 1000),
+    hub,
+    sampler: new MetricsSampler(registry, options.sampleIntervalMs ?? 1000, () => hub.emit('sample')),
     supervisor: new Supervisor({
       registry,
       logger,
       sinks,
       logsDir: paths.logsDir,
-      onLine: () => {},
+      onLine: (entry, stream, line) => {
+        // Most of the time nobody follows: building the event would be work for nothing.
+        if (hub.listenerCount('line') > 0) {
+          hub.emit('line', { id: entry.id, name: entry.spec.name, stream, line, at: Date.now() });
+        }
+      },
       onSpawn: () => void state.save(),
     }),
     shuttingDown: false,

@@ -33,19 +33,17 @@ export class MetricsSampler {
     this.running = true;
     try {
       const entries = this.registry.all();
-      for (const entry of entries) if (!entry.proc?.pid) entry.sample = null;
-      const live = entries.filter((entry) => entry.proc?.pid !== undefined && entry.proc !== null);
-      const pids = live.map((entry) => entry.proc!.pid!);
-      if (pids.length === 0) return;
-      const stats = await usage(pids);
-      for (const entry of live) {
-        const stat = stats.get(entry.proc?.pid ?? -1);
+      const live = entries.filter((entry) => entry.proc?.pid !== undefined);
+      const stats = live.length > 0 ? await usage(live.map((entry) => entry.proc!.pid!)) : new Map();
+      for (const entry of entries) {
+        const stat = entry.proc?.pid === undefined ? undefined : stats.get(entry.proc.pid);
         entry.sample = stat ? { cpu: Math.round(stat.cpu * 10) / 10, memory: stat.memory } : null;
       }
-      this.onSample();
     } finally {
       this.running = false;
     }
+    // Subscribers (monit) get a table every interval, even with no app running.
+    this.onSample();
   }
 }
 

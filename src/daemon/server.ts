@@ -34,6 +34,11 @@ function serveConnection(state: DaemonState, handlers: HandlerTable, socket: Soc
     if (socket.writable) socket.write(encodeFrame(frame));
   };
   socket.on('error', () => {}); // the client went away mid-write; nothing to do
+  const onClose: Array<() => void> = [];
+  socket.once('close', () => {
+    for (const callback of onClose.splice(0)) callback();
+  });
+  const connection: Connection = { send, onClose: (callback) => onClose.push(callback), pendingBytes: () => socket.writableLength };
   send({ type: 'hello', version: TSM_VERSION, pid: process.pid });
   const decoder = new FrameDecoder(MAX_REQUEST_BYTES, (decoded) => {
     if (!decoded.ok) {
@@ -41,7 +46,7 @@ function serveConnection(state: DaemonState, handlers: HandlerTable, socket: Soc
       send(errorReply(-1, new TsmError('E_PROTOCOL', `bad request: ${decoded.reason}`)));
       return;
     }
-    void dispatch(state, handlers, decoded.value, send).then(send);
+    void dispatch(state, handlers, decoded.value, connection).then(send);
   });
   socket.on('data', (chunk: Buffer) => decoder.push(chunk));
 }
@@ -50,7 +55,7 @@ async function dispatch(
   state: DaemonState,
   handlers: HandlerTable,
   frame: unknown,
-  send: (frame: ServerFrame) => void,
+  connection: Connection,
 ): Promise<ReplyFrame> {
   const { id, method, params } = (frame ?? {}) as { id?: unknown; method?: unknown; params?: unknown };
   const replyId = typeof id === 'number' ? id : -1;
@@ -62,7 +67,11 @@ async function dispatch(
   }
   try {
     const handler = handlers[method] as (s: DaemonState, p: unknown, c: RequestContext) => Promise<unknown>;
-    const ctx: RequestContext = { emit: (event, data) => send({ type: 'event', id, event, data }) };
+    const ctx: RequestContext = {
+      emit: (event, data) => connection.send({ type: 'event', id, event, data }),
+      onClose: connection.onClose,
+      pendingBytes: connection.pendingBytes,
+    };
     const result = await handler(state, params ?? {}, ctx);
     return { type: 'reply', id, ok: true, result };
   } catch (error) {
@@ -70,6 +79,12 @@ async function dispatch(
     if (tsmError.code === 'E_INTERNAL') state.logger.error(`${method as MethodName} failed`, error);
     return errorReply(id, tsmError);
   }
+}
+
+interface Connection {
+  send(frame: ServerFrame): void;
+  onClose(callback: () => void): void;
+  pendingBytes(): number;
 }
 
 function errorReply(id: number, error: TsmError): ReplyFrame {

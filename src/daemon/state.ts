@@ -1,4 +1,5 @@
 import type { HomePaths } from '../core/paths.js';
+import type { EventHub } from './event-hub.js';
 import type { Logger } from './logger.js';
 import type { LogSinks } from './logs/log-sinks.js';
 import type { MetricsSampler } from './metrics.js';
@@ -17,6 +18,8 @@ export interface DaemonState {
   store: AppStore;
   sampler: MetricsSampler;
   sinks: LogSinks;
+  /** Live lines and samples, for subscribers. */
+  hub: EventHub;
   /** Persists the app list; called after every change a command makes. */
   save(): Promise<void>;
   /** Stops every app without forgetting which should run (for resurrect); returns how many ran. */

@@ -1,3 +1,5 @@
+import type { DaemonInfo, ProcessInfo } from './process-info.js';
+
 /** One worker replaced by a reload (or, in fork mode, one process restarted). */
 export interface ReloadProgress {
   name: string;
@@ -10,12 +12,30 @@ export interface ReloadProgress {
   readyMs: number;
 }
 
+/** One line of output, live. The daemon's own lines come with id -1 and name 'tsm'. */
+export interface LogLine {
+  id: number;
+  name: string;
+  stream: 'out' | 'err' | 'daemon';
+  line: string;
+  at: number;
+}
+
+/** Lines a subscriber missed because it read slower than the apps wrote. */
+export interface LinesSkipped {
+  count: number;
+}
+
 /**
- * What the daemon pushes on a connection while it serves a request there (progress), written
- * once like the methods.
+ * What the daemon pushes on a connection: progress while it serves a request, and after a
+ * `subscribe`, live lines and process tables until the connection closes. Written once, like the
+ * methods.
  */
 export interface Events {
   'reload-progress': ReloadProgress;
+  'log-line': LogLine;
+  'lines-skipped': LinesSkipped;
+  processes: { processes: ProcessInfo[]; daemon: DaemonInfo };
 }
 
 export type EventName = keyof Events;

@@ -17,6 +17,16 @@ export type StartParams =
   // Smart start: a known name or id is started (or restarted) with the options it was saved with.
   | { kind: 'targets'; targets: string[] };
 
+export type Topic = 'logs' | 'processes';
+
+export interface SubscribeParams {
+  topics: Topic[];
+  /** For logs: which apps (names, ids, all); default all, with the daemon's own lines. */
+  targets?: string[];
+  /** For logs: which streams; default both. */
+  streams?: Array<'out' | 'err'>;
+}
+
 /**
  * Every request the daemon answers, with its params and result, written once. The daemon's
  * handler table is typed as `{ [M in MethodName]: Handler<M> }`, so a method without a handler,
@@ -33,6 +43,8 @@ export interface Methods {
   /** Cluster apps: workers replaced one at a time (`parallel` at once); fork apps: restarted. */
   reload: { params: TargetParams & { env?: Record<string, string>; parallel?: number }; result: ChangeResult };
   delete: { params: TargetParams; result: ChangeResult };
+  /** Answers at once, then pushes events on this request id until the connection closes. */
+  subscribe: { params: SubscribeParams; result: { subscribed: true } };
   /** Stops every app, answers, then the daemon exits. */
   kill: { params: Record<string, never>; result: { stopped: number } };
 }
@@ -50,6 +62,7 @@ export const METHOD_NAMES: readonly MethodName[] = [
   'restart',
   'reload',
   'delete',
+  'subscribe',
   'kill',
 ];
 

@@ -1,12 +1,12 @@
-import process from 'node:process';
 import type { MethodName, Params, Result } from '../../protocol/methods.js';
-import { TSM_VERSION } from '../../protocol/version.js';
 import { toInfo } from '../registry.js';
 import type { DaemonState } from '../state.js';
 import { appsOf, changeResult, restartTogether, withAppsBusy } from './common.js';
 import type { RequestContext } from './context.js';
+import { daemonInfo } from './daemon-info.js';
 import { handleReload } from './reload.js';
 import { handleStart } from './start.js';
+import { handleSubscribe } from './subscribe.js';
 
 export type Handler<M extends MethodName> = (
   state: DaemonState,
@@ -19,14 +19,7 @@ export type HandlerTable = { [M in MethodName]: Handler<M> };
 
 export const handlers: HandlerTable = {
   async ping(state) {
-    return {
-      pid: process.pid,
-      version: TSM_VERSION,
-      home: state.paths.home,
-      startedAt: state.startedAt,
-      rss: process.memoryUsage.rss(),
-      processes: state.registry.all().length,
-    };
+    return daemonInfo(state);
   },
 
   async list(state) {
@@ -60,6 +53,8 @@ export const handlers: HandlerTable = {
   },
 
   reload: handleReload,
+
+  subscribe: handleSubscribe,
 
   async delete(state, params) {
     const entries = state.registry.resolve(params?.targets);
