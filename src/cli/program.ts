@@ -44,6 +44,17 @@ export function buildProgram(ctx: CliContext): Command {
     .option('--listen-timeout <ms>', 'time a reloaded worker has to listen (default 3000)')
     .option('--wait-ready', "a worker is ready when it calls process.send('ready'), not when it listens")
     .option('-f, --force', 'start even if an app of that name runs: it is replaced')
+    .option('-o, --output <file>', 'stdout log file (relative to the app cwd; NULL for none)')
+    .option('-e, --error <file>', 'stderr log file (relative to the app cwd; NULL for none)')
+    .option('-l, --log <file>', 'one more file with stdout and stderr together')
+    .option('--merge-logs', 'cluster instances share one file per stream (no -<id> suffix)')
+    .option('--time', 'put a timestamp in front of every line')
+    .option('--log-date-format <format>', 'timestamp format, e.g. "YYYY-MM-DD HH:mm:ss Z"')
+    .option('--log-type <type>', 'json: one JSON object per line')
+    .option('--log-max-size <size>', 'rotate a log file at this size (default 10M; 0: never)')
+    .option('--log-retain <n>', 'rotated files kept per log file (default 5)')
+    .option('--log-compress', 'gzip rotated files')
+    .option('--log-rotate-interval <interval>', 'also rotate on a clock: 1d, 12h, 30m...')
     .addHelpText('after', '\nArguments for the script go after --:  tsm start server.js -i 2 -- --port 3000')
     .action(async (words: string[], flags: StartFlags & { interpreterArgs?: string }) => {
       const { start } = await import('./commands/start.js');
@@ -109,6 +120,32 @@ export function buildProgram(ctx: CliContext): Command {
     .action(async (targets: string[], options: { json?: boolean }) =>
       (await import('./commands/show.js')).show(ctx, targets, options),
     );
+
+  program
+    .command('logs')
+    .description('print the last lines of app logs, then follow new lines live')
+    .argument('[target]', 'an app name, id, or all (default: all apps and the daemon)')
+    .option('--lines <n>', 'lines printed from each file (default 15)')
+    .option('--err', 'stderr only')
+    .option('--out', 'stdout only')
+    .option('--nostream', 'print the last lines and exit, without following')
+    .option('--raw', 'bare lines, without the id|name prefix')
+    .option('--json', 'one JSON object per line')
+    .option('--timestamp [format]', 'prefix live lines with the time they arrived')
+    .action(async (target: string | undefined, flags: Record<string, unknown>) =>
+      (await import('./commands/logs.js')).logs(ctx, target, flags),
+    );
+
+  program
+    .command('flush')
+    .description('empty the log files of apps (default: all)')
+    .argument('[targets...]')
+    .action(async (targets: string[]) => (await import('./commands/flush.js')).flush(ctx, targets));
+
+  program
+    .command('reloadLogs')
+    .description('reopen every log file (after an external logrotate moved them); also SIGUSR2 to the daemon')
+    .action(async () => (await import('./commands/flush.js')).reloadLogs(ctx));
 
   program
     .command('monit')

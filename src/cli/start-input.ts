@@ -1,5 +1,6 @@
 import { resolve } from 'node:path';
-import type { StartInput } from '../core/app-spec.js';
+import type { LogInput, StartInput } from '../core/app-spec.js';
+import { DEFAULT_DATE_FORMAT, isNullFile } from '../core/log-spec.js';
 import { TsmError } from '../core/errors.js';
 import {
   checkAppName,
@@ -7,7 +8,9 @@ import {
   parseDuration,
   parseExitCodes,
   parseInstances,
+  parseRotateInterval,
   parseSignal,
+  parseSize,
   splitArgs,
 } from '../core/parse.js';
 
@@ -30,6 +33,17 @@ export interface StartFlags {
   listenTimeout?: string;
   waitReady?: boolean;
   force?: boolean;
+  output?: string;
+  error?: string;
+  log?: string;
+  mergeLogs?: boolean;
+  time?: boolean;
+  logDateFormat?: string;
+  logType?: string;
+  logMaxSize?: string;
+  logRetain?: string;
+  logCompress?: boolean;
+  logRotateInterval?: string;
 }
 
 /**
@@ -64,7 +78,32 @@ export function toStartInput(
   if (flags.shutdownWithMessage) input.shutdownWithMessage = true;
   if (flags.listenTimeout !== undefined) input.listenTimeout = parseDuration('--listen-timeout', flags.listenTimeout);
   if (flags.waitReady) input.waitReady = true;
+  const logs = toLogInput(flags, input.cwd ?? context.cwd);
+  if (Object.keys(logs).length > 0) input.logs = logs;
   return input;
+}
+
+/** Log paths are relative to the app's cwd, as PM2 takes them; NULL and /dev/null stay as they are. */
+function toLogInput(flags: StartFlags, appCwd: string): LogInput {
+  const logs: LogInput = {};
+  const path = (value: string): string => (isNullFile(value) ? value : resolve(appCwd, value));
+  if (flags.output !== undefined) logs.out = path(flags.output);
+  if (flags.error !== undefined) logs.err = path(flags.error);
+  if (flags.log !== undefined) logs.combined = path(flags.log);
+  if (flags.mergeLogs) logs.merge = true;
+  if (flags.logDateFormat !== undefined) logs.dateFormat = nonEmpty('--log-date-format', flags.logDateFormat);
+  else if (flags.time) logs.dateFormat = DEFAULT_DATE_FORMAT;
+  if (flags.logType !== undefined) {
+    if (flags.logType !== 'json' && flags.logType !== 'text') {
+      throw new TsmError('E_USAGE', `--log-type ${flags.logType}: expected json (or text, the default).`);
+    }
+    logs.type = flags.logType;
+  }
+  if (flags.logMaxSize !== undefined) logs.maxSize = parseSize('--log-max-size', flags.logMaxSize);
+  if (flags.logRetain !== undefined) logs.retain = parseCount('--log-retain', flags.logRetain, 1);
+  if (flags.logCompress) logs.compress = true;
+  if (flags.logRotateInterval !== undefined) logs.interval = parseRotateInterval('--log-rotate-interval', flags.logRotateInterval);
+  return logs;
 }
 
 function nonEmpty(flag: string, value: string): string {

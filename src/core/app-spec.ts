@@ -1,5 +1,6 @@
 import { basename, extname, isAbsolute } from 'node:path';
 import { TsmError } from './errors.js';
+import { defaultLogSpec, isNullFile, type LogSpec } from './log-spec.js';
 import { checkAppName, MAX_TIMER_MS, parseExitCodes, parseSignal, resolveInstances } from './parse.js';
 
 export type ExecMode = 'fork' | 'cluster';
@@ -31,6 +32,21 @@ export interface StartInput {
   shutdownWithMessage?: boolean;
   listenTimeout?: number;
   waitReady?: boolean;
+  logs?: LogInput;
+}
+
+/** Log options as given; paths absolute (the CLI resolves them against the app's cwd). */
+export interface LogInput {
+  out?: string;
+  err?: string;
+  combined?: string;
+  merge?: boolean;
+  dateFormat?: string;
+  type?: 'text' | 'json';
+  maxSize?: number;
+  retain?: number;
+  compress?: boolean;
+  interval?: string;
 }
 
 /** A resolved app: everything the daemon needs to run it, stored as is in the saved app list. */
@@ -56,6 +72,7 @@ export interface AppSpec {
   shutdownWithMessage: boolean;
   listenTimeout: number;
   waitReady: boolean;
+  logs: LogSpec;
 }
 
 export const DEFAULTS = {
@@ -138,9 +155,52 @@ export function buildAppSpec(input: StartInput, cpus: number): AppSpec {
     shutdownWithMessage: input.shutdownWithMessage ?? false,
     listenTimeout: input.listenTimeout ?? DEFAULTS.listenTimeout,
     waitReady: input.waitReady ?? false,
+    logs: buildLogSpec(input.logs ?? {}),
   };
   checkShape(spec);
   return spec;
+}
+
+function buildLogSpec(input: LogInput): LogSpec {
+  const spec = defaultLogSpec();
+  const path = (flag: string, value: unknown): string | null => {
+    if (typeof value !== 'string' || (!isAbsolute(value) && !isNullFile(value))) {
+      throw new TsmError('E_USAGE', `${flag}: expected a file path, or NULL for none; got ${JSON.stringify(value)}.`);
+    }
+    return isNullFile(value) ? null : value;
+  };
+  if (input.out !== undefined) spec.out = path('--output', input.out);
+  if (input.err !== undefined) spec.err = path('--error', input.err);
+  if (input.combined !== undefined) spec.combined = path('--log', input.combined);
+  if (input.merge !== undefined) spec.merge = input.merge === true;
+  if (input.dateFormat !== undefined) {
+    if (typeof input.dateFormat !== 'string' || input.dateFormat === '') {
+      throw new TsmError('E_USAGE', `--log-date-format: expected a format such as "YYYY-MM-DD HH:mm:ss Z".`);
+    }
+    spec.dateFormat = input.dateFormat;
+  }
+  if (input.type !== undefined) {
+    if (input.type !== 'text' && input.type !== 'json') {
+      throw new TsmError('E_USAGE', `--log-type ${String(input.type)}: expected json (or text, the default).`);
+    }
+    spec.type = input.type;
+  }
+  const rotation = spec.rotation;
+  if (input.maxSize !== undefined) rotation.maxSize = wholeNumber('--log-max-size', input.maxSize);
+  if (input.retain !== undefined) rotation.retain = wholeNumber('--log-retain', input.retain);
+  if (input.compress !== undefined) rotation.compress = input.compress === true;
+  if (input.interval !== undefined) {
+    if (typeof input.interval !== 'string') throw new TsmError('E_USAGE', '--log-rotate-interval: expected an interval such as 1d.');
+    rotation.interval = input.interval;
+  }
+  return spec;
+}
+
+function wholeNumber(flag: string, value: unknown): number {
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < 0) {
+    throw new TsmError('E_USAGE', `${flag}: expected a whole number of at least 0, got ${JSON.stringify(value)}.`);
+  }
+  return value;
 }
 
 /** The wire gives no type guarantees: check what a hand-written client could get wrong. */

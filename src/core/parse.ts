@@ -89,3 +89,36 @@ export function checkAppName(name: string): string {
   }
   return name;
 }
+
+const SIZE_UNITS: Record<string, number> = { '': 1, B: 1, K: 1024, M: 1024 ** 2, G: 1024 ** 3 };
+
+/** Bytes from `10M`, `500K`, `1G`, `2048` (PM2's and logrotate's way of writing sizes). */
+export function parseSize(flag: string, raw: string | number): number {
+  const text = String(raw).trim();
+  const match = /^(\d+)\s*([BKMG]?)B?$/i.exec(text);
+  if (!match) throw new TsmError('E_USAGE', `${flag} ${text}: expected a size such as 10M, 500K or 1G.`);
+  return Number(match[1]) * (SIZE_UNITS[(match[2] ?? '').toUpperCase()] ?? 1);
+}
+
+/**
+ * A rotation interval rotating-file-stream accepts: N days (`1d`) or months (`1M`), or hours,
+ * minutes, seconds that divide a day, an hour, a minute (`12h`, `15m`, `30s`).
+ */
+export function parseRotateInterval(flag: string, raw: string): string {
+  const text = raw.trim();
+  const match = /^(\d+)([Mdhms])$/.exec(text);
+  const divides = (n: number, whole: number): boolean => n > 0 && whole % n === 0;
+  const ok =
+    match !== null &&
+    Number(match[1]) > 0 &&
+    (match[2] === 'd' || match[2] === 'M' ||
+      (match[2] === 'h' && divides(Number(match[1]), 24)) ||
+      ((match[2] === 'm' || match[2] === 's') && divides(Number(match[1]), 60)));
+  if (!ok) {
+    throw new TsmError(
+      'E_USAGE',
+      `${flag} ${text}: expected an interval such as 1d, 7d, 1M, 12h, 6h, 30m or 30s (hours divide 24, minutes and seconds divide 60).`,
+    );
+  }
+  return text;
+}

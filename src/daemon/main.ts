@@ -47,7 +47,7 @@ export async function runDaemon(options: DaemonOptions): Promise<number> {
   });
 
   const registry = new Registry();
-  const sinks = new LogSinks();
+  const sinks = new LogSinks((path, error) => logger.error(`log file ${path} failed; its lines are dropped until reopened`, error));
   const store = new AppStore(paths.appsFile);
   const state: DaemonState = {
     paths,
@@ -75,8 +75,10 @@ export async function runDaemon(options: DaemonOptions): Promise<number> {
     shuttingDown: false,
     busyApps: new Set(),
     appendToErrorLog(entry, line) {
-      sinks.acquire(entry.logs.err).write(`${new Date().toISOString()} ${line}\n`);
-      sinks.release(entry.logs.err);
+      const path = entry.logs.err ?? entry.logs.combined;
+      if (path === null) return;
+      sinks.acquire(path, entry.spec.logs.rotation).write(`${new Date().toISOString()} ${line}\n`);
+      sinks.release(path);
     },
     save: () => store.save(registry.all(), false),
     async stopAllForShutdown() {
@@ -111,6 +113,8 @@ export async function runDaemon(options: DaemonOptions): Promise<number> {
   process.on('SIGTERM', () => void shutdown('SIGTERM'));
   process.on('SIGINT', () => void shutdown('SIGINT'));
   process.on('SIGHUP', () => {}); // detached: a hangup is not ours to die of
+  // PM2's signal for an external logrotate: open every log file again by its path.
+  process.on('SIGUSR2', () => logger.info(`SIGUSR2: reopened ${sinks.reopenAll()} log file(s)`));
   // A bug in the daemon must not take every app down with it: log it and keep serving.
   process.on('uncaughtException', (error) => logger.error('uncaught exception (daemon keeps running)', error));
   process.on('unhandledRejection', (error) => logger.error('unhandled rejection (daemon keeps running)', error));

@@ -1,5 +1,6 @@
 import { link, readFile, rename, unlink, writeFile } from 'node:fs/promises';
-import { isAlive } from './process/kill-tree.js';
+import { existsSync } from 'node:fs';
+import { commandLineOf, isAlive } from './process/kill-tree.js';
 
 /**
  * One daemon per home. The pid file is the lock: created by link(), so of two daemons started
@@ -20,10 +21,22 @@ export async function acquirePidLock(pidFile: string): Promise<{ acquired: true 
       await unlink(mine).catch(() => {});
     }
     const owner = await readPid(pidFile);
-    if (owner !== null && owner !== process.pid && isAlive(owner)) return { acquired: false, owner };
+    if (owner !== null && owner !== process.pid && isDaemon(owner)) return { acquired: false, owner };
     await breakStaleLock(pidFile, owner);
   }
   throw new Error(`could not take the lock ${pidFile}`);
+}
+
+/**
+ * After a crash and a reboot the pid in a stale file may belong to any process: the owner must be
+ * alive and be a tsm daemon (its title, or its entry file while it starts). Without /proc, alive
+ * is all we can know.
+ */
+function isDaemon(pid: number): boolean {
+  if (!isAlive(pid)) return false;
+  if (!existsSync('/proc/self/cmdline')) return true;
+  const command = commandLineOf(pid);
+  return command.includes('tsm: daemon') || command.includes('daemon/entry.js');
 }
 
 async function breakStaleLock(pidFile: string, stalePid: number | null): Promise<void> {
@@ -34,7 +47,7 @@ async function breakStaleLock(pidFile: string, stalePid: number | null): Promise
     return; // someone else moved it first; try again
   }
   const moved = await readPid(aside);
-  if (moved !== stalePid && moved !== null && isAlive(moved)) {
+  if (moved !== stalePid && moved !== null && isDaemon(moved)) {
     // We moved a live daemon's fresh lock: put it back unless yet another one exists.
     await link(aside, pidFile).catch(() => {});
   }

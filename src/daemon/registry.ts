@@ -1,5 +1,6 @@
 import type { AppSpec } from '../core/app-spec.js';
 import { TsmError } from '../core/errors.js';
+import type { LogFiles } from '../core/log-spec.js';
 import type { Status } from '../core/status.js';
 import type { ProcessInfo } from '../protocol/process-info.js';
 import type { RunningProcess } from './process/running-process.js';
@@ -21,7 +22,7 @@ export interface ProcEntry {
   lastExit: ProcessInfo['lastExit'];
   restartTimer: NodeJS.Timeout | null;
   sample: { cpu: number; memory: number } | null;
-  logs: { out: string; err: string };
+  logs: LogFiles;
 }
 
 /** The processes the daemon supervises, by id, and the lookup of command-line targets. */
@@ -106,6 +107,7 @@ export function toInfo(entry: ProcEntry): ProcessInfo {
     memory: entry.sample?.memory ?? null,
     outLog: entry.logs.out,
     errLog: entry.logs.err,
+    combinedLog: entry.logs.combined,
     spec: entry.spec,
   };
 }

@@ -1,7 +1,6 @@
-import { readFileSync } from 'node:fs';
 import { setTimeout as delay } from 'node:timers/promises';
 import type { SavedApp, SavedState } from './persist.js';
-import { isAlive, signalAll } from './process/kill-tree.js';
+import { commandLineOf, isAlive, signalAll } from './process/kill-tree.js';
 import type { DaemonState } from './state.js';
 
 /**
@@ -29,12 +28,4 @@ async function stopOrphans(app: SavedApp): Promise<void> {
   const deadline = Date.now() + app.spec.killTimeout;
   while (orphans.some(isAlive) && Date.now() < deadline) await delay(50);
   signalAll(orphans.filter(isAlive).map((pid) => -pid), 'SIGKILL');
-}
-
-function commandLineOf(pid: number): string {
-  try {
-    return readFileSync(`/proc/${pid}/cmdline`, 'utf8').replace(/\0/g, ' ');
-  } catch {
-    return '';
-  }
 }

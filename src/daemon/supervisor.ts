@@ -1,10 +1,11 @@
 import type { AppSpec } from '../core/app-spec.js';
-import { defaultLogFile } from '../core/paths.js';
+import { logFilesFor } from '../core/log-spec.js';
 import { decideAfterExit } from '../core/restart-policy.js';
 import { transition } from '../core/status.js';
 import type { Logger } from './logger.js';
 import type { LogSinks } from './logs/log-sinks.js';
 import { captureOutput, type StreamName } from './logs/output-capture.js';
+import { ProcessLogs } from './logs/process-logs.js';
 import { ClusterProcess } from './process/cluster-process.js';
 import { ForkProcess } from './process/fork-process.js';
 import type { ExitInfo, RunningProcess } from './process/running-process.js';
@@ -85,12 +86,7 @@ export class Supervisor {
   }
 
   private createEntry(spec: AppSpec, id: number, instance: number): ProcEntry {
-    // Cluster instances each get their own files, named by id as PM2 does.
-    const suffix = spec.execMode === 'cluster' ? id : undefined;
-    const logs = {
-      out: defaultLogFile(this.deps.logsDir, spec.name, 'out', suffix),
-      err: defaultLogFile(this.deps.logsDir, spec.name, 'error', suffix),
-    };
+    const logs = logFilesFor(spec.name, spec.logs, this.deps.logsDir, spec.execMode === 'cluster', id);
     return {
       id,
       spec,
@@ -160,16 +156,10 @@ export class Supervisor {
       TSM_APP_NAME: spec.name,
     };
     const proc = spec.execMode === 'cluster' ? new ClusterProcess(spec, env) : new ForkProcess(spec, env);
-    captureOutput(
-      proc,
-      { out: this.deps.sinks.acquire(entry.logs.out), err: this.deps.sinks.acquire(entry.logs.err) },
-      (stream, line) => this.deps.onLine(entry, stream, line),
-    );
-    // The capture holds its sinks only while this process lives.
-    void proc.exited.then(() => {
-      this.deps.sinks.release(entry.logs.out);
-      this.deps.sinks.release(entry.logs.err);
-    });
+    const logs = new ProcessLogs(entry, this.deps.sinks, (stream, line) => this.deps.onLine(entry, stream, line));
+    captureOutput(proc, logs);
+    // The files stay open only while this process lives (after its last lines are written).
+    void proc.exited.then(() => setImmediate(() => logs.release()));
     return proc;
   }
 

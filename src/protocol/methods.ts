@@ -43,6 +43,10 @@ export interface Methods {
   /** Cluster apps: workers replaced one at a time (`parallel` at once); fork apps: restarted. */
   reload: { params: TargetParams & { env?: Record<string, string>; parallel?: number }; result: ChangeResult };
   delete: { params: TargetParams; result: ChangeResult };
+  /** Empties the log files of the targets (all apps when none given). */
+  flush: { params: { targets?: string[] }; result: { files: string[] } };
+  /** Reopens every open log file by path, for an external logrotate. */
+  reloadLogs: { params: Record<string, never>; result: { reopened: number } };
   /** Answers at once, then pushes events on this request id until the connection closes. */
   subscribe: { params: SubscribeParams; result: { subscribed: true } };
   /** Stops every app, answers, then the daemon exits. */
@@ -63,6 +67,8 @@ export const METHOD_NAMES: readonly MethodName[] = [
   'reload',
   'delete',
   'subscribe',
+  'flush',
+  'reloadLogs',
   'kill',
 ];
 

@@ -17,8 +17,10 @@ export interface ProcessInfo {
   lastExit: { code: number | null; signal: string | null; at: number; error?: string } | null;
   cpu: number | null; // percent of one core, latest sample
   memory: number | null; // RSS bytes, latest sample
-  outLog: string;
-  errLog: string;
+  /** Log files; null where turned off (NULL). */
+  outLog: string | null;
+  errLog: string | null;
+  combinedLog: string | null;
   spec: AppSpec;
 }
 

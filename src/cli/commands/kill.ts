@@ -1,4 +1,3 @@
-import { setTimeout as delay } from 'node:timers/promises';
 import { TsmError } from '../../core/errors.js';
 import type { CliContext } from '../context.js';
 import { withDaemon } from '../daemon-call.js';
@@ -18,22 +17,27 @@ export async function kill(ctx: CliContext): Promise<void> {
       }
       // Apps get their whole kill timeout each; the reply comes once they are all down.
       const { stopped } = await daemon.request('kill', {}, { timeoutMs: 120_000 });
-      await waitForExit(daemon.daemon.pid, ctx.paths.daemonLog);
+      await waitForExit(daemon.waitClosed(), daemon.daemon.pid, ctx.paths.daemonLog);
       await notice(ctx, `stopped ${stopped} process(es) and the daemon (pid ${daemon.daemon.pid})`);
     },
     { allowVersionMismatch: true },
   );
 }
 
-async function waitForExit(pid: number, log: string): Promise<void> {
-  const deadline = Date.now() + EXIT_WAIT_MS;
-  while (Date.now() < deadline) {
-    try {
-      process.kill(pid, 0);
-    } catch {
-      return;
-    }
-    await delay(10);
+/**
+ * The OS closes the daemon's end of our connection when it exits. Waiting for that (not for the
+ * pid) also works where nobody reaps the exited daemon and its pid lingers as a zombie.
+ */
+async function waitForExit(closed: Promise<void>, pid: number, log: string): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  const timedOut = await Promise.race([
+    closed.then(() => false),
+    new Promise<boolean>((resolve) => {
+      timer = setTimeout(() => resolve(true), EXIT_WAIT_MS);
+    }),
+  ]);
+  clearTimeout(timer);
+  if (timedOut) {
+    throw new TsmError('E_TIMEOUT', `the daemon (pid ${pid}) did not exit within ${EXIT_WAIT_MS} ms; see its log: ${log}`);
   }
-  throw new TsmError('E_TIMEOUT', `the daemon (pid ${pid}) did not exit within ${EXIT_WAIT_MS} ms; see its log: ${log}`);
 }

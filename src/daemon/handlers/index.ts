@@ -1,3 +1,4 @@
+import { truncate } from 'node:fs/promises';
 import type { MethodName, Params, Result } from '../../protocol/methods.js';
 import { toInfo } from '../registry.js';
 import type { DaemonState } from '../state.js';
@@ -7,6 +8,13 @@ import { daemonInfo } from './daemon-info.js';
 import { handleReload } from './reload.js';
 import { handleStart } from './start.js';
 import { handleSubscribe } from './subscribe.js';
+
+/** An open file is flushed through its writer (which keeps its place); a closed one is cut. */
+async function flushFile(state: DaemonState, path: string): Promise<void> {
+  const open = state.sinks.get(path);
+  if (open) await open.flush();
+  else await truncate(path, 0).catch(() => {});
+}
 
 export type Handler<M extends MethodName> = (
   state: DaemonState,
@@ -55,6 +63,22 @@ export const handlers: HandlerTable = {
   reload: handleReload,
 
   subscribe: handleSubscribe,
+
+  async flush(state, params) {
+    const entries = params?.targets && params.targets.length > 0 ? state.registry.resolve(params.targets) : state.registry.all();
+    const files = [...new Set(entries.flatMap((e) => [e.logs.out, e.logs.err, e.logs.combined]))].filter(
+      (path): path is string => path !== null,
+    );
+    await Promise.all(files.map((path) => flushFile(state, path)));
+    state.logger.info(`flushed ${files.length} log file(s)`);
+    return { files };
+  },
+
+  async reloadLogs(state) {
+    const reopened = state.sinks.reopenAll();
+    state.logger.info(`reopened ${reopened} log file(s)`);
+    return { reopened };
+  },
 
   async delete(state, params) {
     const entries = state.registry.resolve(params?.targets);

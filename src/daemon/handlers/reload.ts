@@ -53,7 +53,7 @@ async function reloadCluster(
       }
       return (
         failed.map(({ entry, reason }) => `reload of ${spec.name} failed at instance ${entry.instance} (id ${entry.id}): ${reason}.`).join('\n') +
-        `\nThe old worker keeps serving; ${left} worker(s) of ${spec.name} were not reloaded. See ${failed[0]!.entry.logs.err}`
+        `\nThe old worker keeps serving; ${left} worker(s) of ${spec.name} were not reloaded. See ${failed[0]!.entry.logs.err ?? state.paths.daemonLog}`
       );
     }
   }

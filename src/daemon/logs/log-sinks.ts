@@ -1,23 +1,25 @@
-import { createWriteStream, type WriteStream } from 'node:fs';
+import type { RotationSpec } from '../../core/log-spec.js';
+import { LogFile } from './log-file.js';
 
 /**
- * Append-only log files shared by path: two processes writing one file (merged logs) share one
- * stream, so their lines interleave whole instead of tearing each other's writes.
+ * Open log files, shared by path: two processes writing one file (merged logs) share one
+ * LogFile, so their lines interleave whole instead of tearing each other's writes.
  */
 export class LogSinks {
-  private readonly open = new Map<string, { stream: WriteStream; refs: number }>();
+  private readonly open = new Map<string, { file: LogFile; refs: number }>();
 
-  acquire(path: string): WriteStream {
+  constructor(private readonly onError: (path: string, error: Error) => void) {}
+
+  acquire(path: string, rotation: RotationSpec): LogFile {
     const existing = this.open.get(path);
     if (existing) {
       existing.refs += 1;
-      return existing.stream;
+      return existing.file;
     }
-    const stream = createWriteStream(path, { flags: 'a' });
-    // A full disk or a removed folder must not crash the daemon; the next open tries again.
-    stream.on('error', () => this.open.delete(path));
-    this.open.set(path, { stream, refs: 1 });
-    return stream;
+    const file = new LogFile(path, rotation);
+    file.on('error', (error) => this.onError(path, error));
+    this.open.set(path, { file, refs: 1 });
+    return file;
   }
 
   release(path: string): void {
@@ -26,15 +28,24 @@ export class LogSinks {
     entry.refs -= 1;
     if (entry.refs <= 0) {
       this.open.delete(path);
-      entry.stream.end();
+      void entry.file.close();
     }
   }
 
+  /** For an external logrotate (`tsm reloadLogs`, SIGUSR2): every file opened again by path. */
+  reopenAll(): number {
+    for (const { file } of this.open.values()) file.reopen();
+    return this.open.size;
+  }
+
+  /** The open LogFile for a path, if a running process writes it. */
+  get(path: string): LogFile | undefined {
+    return this.open.get(path)?.file;
+  }
+
   async closeAll(): Promise<void> {
-    const streams = [...this.open.values()].map((entry) => entry.stream);
+    const files = [...this.open.values()].map((entry) => entry.file);
     this.open.clear();
-    await Promise.all(
-      streams.map((stream) => new Promise<void>((resolve) => stream.end(() => resolve()))),
-    );
+    await Promise.all(files.map((file) => file.close()));
   }
 }

@@ -53,11 +53,29 @@ export function signalAll(pids: readonly number[], signal: string): void {
   }
 }
 
+/**
+ * True while the process runs. A zombie (exited, not yet reaped by its parent: in a container
+ * whose pid 1 never reaps, forever) answers signal 0 but is dead, so /proc's state is read too.
+ */
 export function isAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
-    return true;
   } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
+    if ((error as NodeJS.ErrnoException).code !== 'EPERM') return false;
+  }
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return !stat.slice(stat.lastIndexOf(')') + 2).startsWith('Z');
+  } catch {
+    return true; // no /proc (not Linux): signal 0 is all we know
+  }
+}
+
+/** The command line of a process as `ps` shows it ('' when gone or unknown). */
+export function commandLineOf(pid: number): string {
+  try {
+    return readFileSync(`/proc/${pid}/cmdline`, 'utf8').replace(/\0/g, ' ').trim();
+  } catch {
+    return '';
   }
 }
