@@ -28,6 +28,7 @@ function processInfo(overrides: Partial<ProcessInfo> = {}): ProcessInfo {
     memory: 31_457_280,
     outLog: '/h/logs/web-out-0.log',
     errLog: '/h/logs/web-error-0.log',
+    combinedLog: null,
     spec: buildAppSpec({ script: '/srv/web.js', instances: 2, nodeArgs: ['--inspect'], args: ['-p', '3000'] }, 4),
     ...overrides,
   };

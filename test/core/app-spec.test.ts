@@ -52,6 +52,13 @@ describe('buildAppSpec defaults', () => {
       shutdownWithMessage: false,
       listenTimeout: 3000,
       waitReady: false,
+      logs: {
+        combined: null,
+        merge: false,
+        dateFormat: null,
+        type: 'text',
+        rotation: { maxSize: 10 * 1024 * 1024, retain: 5, compress: false, interval: null },
+      },
     });
     expect(DEFAULTS).toMatchObject({ killSignal: 'SIGINT', killTimeout: 5000, maxRestarts: 16, minUptime: 1000 });
   });

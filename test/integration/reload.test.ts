@@ -89,7 +89,7 @@ describe('reload', () => {
     expect(after.every((w) => w.status === 'online')).toBe(true);
     expect((await get(port)).status).toBe(200);
     const { readFile } = await import('node:fs/promises');
-    expect(await readFile(before[0]!.errLog, 'utf8')).toContain('did not listen within 700 ms');
+    expect(await readFile(before[0]!.errLog!, 'utf8')).toContain('did not listen within 700 ms');
   });
 
   it('fails when a replacement crashes on start, leaving the old workers and the other instances alone', async () => {

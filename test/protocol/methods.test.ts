@@ -18,6 +18,9 @@ const EVERY_METHOD: Record<MethodName, true> = {
   restart: true,
   reload: true,
   delete: true,
+  subscribe: true,
+  flush: true,
+  reloadLogs: true,
   kill: true,
 };
 
