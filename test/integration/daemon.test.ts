@@ -315,5 +315,35 @@ describe('daemon', () => {
     expect(stopped).toBeLessThanOrEqual(Date.now() + 1000);
   });
 
-  it.todo('refuses a daemon of another version, and kill still stops it (needs an old daemon to run)');
+  it('refuses a daemon of another version with the fix, and kill still reaches it', async () => {
+    home = new TestHome();
+    // A stand-in for a daemon left running across an upgrade: it greets with another version.
+    const { mkdirSync } = await import('node:fs');
+    const { createServer } = await import('node:net');
+    mkdirSync(home.home, { recursive: true, mode: 0o700 });
+    const methods: string[] = [];
+    const server = createServer((socket) => {
+      socket.write(`${JSON.stringify({ type: 'hello', version: '0.0.1-old', pid: process.pid })}\n`);
+      socket.on('data', (chunk) => {
+        for (const line of chunk.toString().split('\n').filter(Boolean)) {
+          const request = JSON.parse(line) as { id: number; method: string };
+          methods.push(request.method);
+          socket.end(`${JSON.stringify({ type: 'reply', id: request.id, ok: true, result: { stopped: 0 } })}\n`);
+        }
+      });
+    });
+    await new Promise<void>((resolve) => server.listen(home.paths.socket, resolve));
+    try {
+      const listed = await home.run(['list']);
+      expect(listed.code).toBe(1);
+      expect(listed.stderr).toContain('runs tsm 0.0.1-old');
+      expect(listed.stderr).toContain("Run 'tsm kill'");
+      expect(methods).toEqual([]); // refused before any request was sent
+      const killed = await home.run(['kill']);
+      expect(killed.code).toBe(0);
+      expect(methods).toEqual(['kill']);
+    } finally {
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    }
+  });
 });
