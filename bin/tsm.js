@@ -11,6 +11,7 @@ main(process.argv.slice(2), {
   cwd: process.cwd(),
   stdout: process.stdout,
   stderr: process.stderr,
+  stdin: () => process.stdin,
 }).then((code) => {
   process.exitCode = code;
 });

@@ -7,6 +7,9 @@ export interface Output {
   columns?: number;
 }
 
+/** Where keys come from: only `monit` reads them. */
+export type Input = NodeJS.ReadStream;
+
 /** What every command gets from the entry point: no command reads process globals itself. */
 export interface CliContext {
   paths: HomePaths;
@@ -14,6 +17,8 @@ export interface CliContext {
   cwd: string;
   stdout: Output;
   stderr: Output;
+  /** A function: creating process.stdin costs start-up time that only `monit` should pay. */
+  stdin: () => Input;
   /** Arguments after `--`, for the script that `start` runs. */
   scriptArgs: string[];
 }

@@ -27,6 +27,8 @@ export interface ProcessInfo {
 export interface DaemonInfo {
   pid: number;
   version: string;
+  /** The daemon's Node, which also runs apps whose interpreter is `node`. */
+  nodeVersion: string;
   home: string;
   startedAt: number;
   rss: number;

@@ -14,8 +14,7 @@ function isTerminal(out: Output): out is Output & TerminalOutput {
  * or redirected, it says so and points at the JSON a script can read instead.
  */
 export async function monit(ctx: CliContext): Promise<void> {
-  // CliContext carries no stdin yet: monit is the only command that reads keys.
-  const input = process.stdin;
+  const input = ctx.stdin();
   const output = ctx.stdout;
   if (!isTerminal(output) || !input.isTTY) {
     const which = isTerminal(output) ? 'stdin' : 'stdout';

@@ -1,7 +1,6 @@
 import type { DaemonConnection } from '../../client/connection.js';
 import { asTsmError, TsmError } from '../../core/errors.js';
 import type { Events } from '../../protocol/events.js';
-import type { DaemonInfo } from '../../protocol/process-info.js';
 import type { Palette } from '../render/colors.js';
 import { layout } from './layout.js';
 import type { Screen } from './screen.js';
@@ -28,11 +27,6 @@ export interface MonitOptions {
 const FRAME_MS = 40;
 const ACTION_TIMEOUT_MS = 120_000;
 
-/** The daemon's node version, once DaemonInfo carries it (older daemons do not). */
-function nodeVersionOf(daemon: DaemonInfo | null): string | null {
-  const version = (daemon as { nodeVersion?: unknown } | null)?.nodeVersion;
-  return typeof version === 'string' ? version : null;
-}
 
 /**
  * Wires the parts: events pushed by the daemon and keys typed by the user go through the pure
@@ -63,7 +57,7 @@ export async function runMonit(options: MonitOptions): Promise<void> {
     timer = null;
     if (finished) return;
     lastDraw = now();
-    screen.draw(layout(state, screen.size(), { colors, now: lastDraw, nodeVersion: nodeVersionOf(state.daemon) }));
+    screen.draw(layout(state, screen.size(), { colors, now: lastDraw, nodeVersion: state.daemon?.nodeVersion ?? null }));
   };
   const schedule = (): void => {
     if (finished || timer) return;

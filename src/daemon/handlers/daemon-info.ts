@@ -8,6 +8,7 @@ export function daemonInfo(state: DaemonState): DaemonInfo {
   return {
     pid: process.pid,
     version: TSM_VERSION,
+    nodeVersion: process.version,
     home: state.paths.home,
     startedAt: state.startedAt,
     rss: process.memoryUsage.rss(),
