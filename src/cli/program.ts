@@ -4,6 +4,25 @@ import type { CliContext } from './context.js';
 import type { StartFlags } from './start-input.js';
 
 /**
+ * Command modules, loaded when their command runs. require(), not import(): these files are
+ * CommonJS, and import() would start Node's ESM loader (~15 ms) on every command.
+ */
+const commands = {
+  delete: () => require('./commands/delete.js') as typeof import('./commands/delete.js'),
+  flush: () => require('./commands/flush.js') as typeof import('./commands/flush.js'),
+  kill: () => require('./commands/kill.js') as typeof import('./commands/kill.js'),
+  list: () => require('./commands/list.js') as typeof import('./commands/list.js'),
+  logs: () => require('./commands/logs.js') as typeof import('./commands/logs.js'),
+  monit: () => require('./commands/monit.js') as typeof import('./commands/monit.js'),
+  ping: () => require('./commands/ping.js') as typeof import('./commands/ping.js'),
+  reload: () => require('./commands/reload.js') as typeof import('./commands/reload.js'),
+  restart: () => require('./commands/restart.js') as typeof import('./commands/restart.js'),
+  show: () => require('./commands/show.js') as typeof import('./commands/show.js'),
+  start: () => require('./commands/start.js') as typeof import('./commands/start.js'),
+  stop: () => require('./commands/stop.js') as typeof import('./commands/stop.js'),
+};
+
+/**
  * The command line, and the only user of commander. Each action imports its command module when
  * it runs, so `tsm list` does not pay for loading `start`'s code.
  */
@@ -57,15 +76,14 @@ export function buildProgram(ctx: CliContext): Command {
     .option('--log-rotate-interval <interval>', 'also rotate on a clock: 1d, 12h, 30m...')
     .addHelpText('after', '\nArguments for the script go after --:  tsm start server.js -i 2 -- --port 3000')
     .action(async (words: string[], flags: StartFlags & { interpreterArgs?: string }) => {
-      const { start } = await import('./commands/start.js');
-      await start(ctx, words, { ...flags, nodeArgs: flags.nodeArgs ?? flags.interpreterArgs });
+      await commands.start().start(ctx, words, { ...flags, nodeArgs: flags.nodeArgs ?? flags.interpreterArgs });
     });
 
   program
     .command('stop')
     .description('stop apps (names, ids, or all); they stay in the list')
     .argument('<targets...>')
-    .action(async (targets: string[]) => (await import('./commands/stop.js')).stop(ctx, targets));
+    .action(async (targets: string[]) => commands.stop().stop(ctx, targets));
 
   program
     .command('restart')
@@ -73,7 +91,7 @@ export function buildProgram(ctx: CliContext): Command {
     .argument('<targets...>')
     .option('--update-env', "give the apps this shell's environment instead of the one they started with")
     .action(async (targets: string[], flags: { updateEnv?: boolean }) =>
-      (await import('./commands/restart.js')).restart(ctx, targets, flags),
+      commands.restart().restart(ctx, targets, flags),
     );
 
   program
@@ -89,7 +107,7 @@ export function buildProgram(ctx: CliContext): Command {
         'same app while one runs is refused.',
     )
     .action(async (targets: string[], flags: { updateEnv?: boolean; parallel?: string }) =>
-      (await import('./commands/reload.js')).reload(ctx, targets, flags),
+      commands.reload().reload(ctx, targets, flags),
     );
 
   program
@@ -97,19 +115,19 @@ export function buildProgram(ctx: CliContext): Command {
     .alias('del')
     .description('stop apps and remove them from the list')
     .argument('<targets...>')
-    .action(async (targets: string[]) => (await import('./commands/delete.js')).remove(ctx, targets));
+    .action(async (targets: string[]) => commands.delete().remove(ctx, targets));
 
   program
     .command('list')
     .aliases(['ls', 'status', 'l'])
     .description('the table of processes')
     .option('--json', "tsm's own JSON (see jlist for PM2's shape)")
-    .action(async (options: { json?: boolean }) => (await import('./commands/list.js')).list(ctx, options));
+    .action(async (options: { json?: boolean }) => commands.list().list(ctx, options));
 
   program
     .command('jlist')
     .description("the processes as JSON with PM2's field names")
-    .action(async () => (await import('./commands/list.js')).jlist(ctx));
+    .action(async () => commands.list().jlist(ctx));
 
   program
     .command('show')
@@ -118,7 +136,7 @@ export function buildProgram(ctx: CliContext): Command {
     .argument('<targets...>')
     .option('--json', 'as JSON')
     .action(async (targets: string[], options: { json?: boolean }) =>
-      (await import('./commands/show.js')).show(ctx, targets, options),
+      commands.show().show(ctx, targets, options),
     );
 
   program
@@ -133,35 +151,35 @@ export function buildProgram(ctx: CliContext): Command {
     .option('--json', 'one JSON object per line')
     .option('--timestamp [format]', 'prefix live lines with the time they arrived')
     .action(async (target: string | undefined, flags: Record<string, unknown>) =>
-      (await import('./commands/logs.js')).logs(ctx, target, flags),
+      commands.logs().logs(ctx, target, flags),
     );
 
   program
     .command('flush')
     .description('empty the log files of apps (default: all)')
     .argument('[targets...]')
-    .action(async (targets: string[]) => (await import('./commands/flush.js')).flush(ctx, targets));
+    .action(async (targets: string[]) => commands.flush().flush(ctx, targets));
 
   program
     .command('reloadLogs')
     .description('reopen every log file (after an external logrotate moved them); also SIGUSR2 to the daemon')
-    .action(async () => (await import('./commands/flush.js')).reloadLogs(ctx));
+    .action(async () => commands.flush().reloadLogs(ctx));
 
   program
     .command('monit')
     .description('a live dashboard: processes, cpu/memory history, logs of the selected one')
-    .action(async () => (await import('./commands/monit.js')).monit(ctx));
+    .action(async () => commands.monit().monit(ctx));
 
   program
     .command('ping')
     .description('start the daemon if needed and check that it answers')
     .option('--json', 'as JSON')
-    .action(async (options: { json?: boolean }) => (await import('./commands/ping.js')).ping(ctx, options));
+    .action(async (options: { json?: boolean }) => commands.ping().ping(ctx, options));
 
   program
     .command('kill')
     .description('stop every app, then the daemon')
-    .action(async () => (await import('./commands/kill.js')).kill(ctx));
+    .action(async () => commands.kill().kill(ctx));
 
   return program;
 }
