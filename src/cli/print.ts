@@ -14,11 +14,23 @@ export async function notice(ctx: CliContext, message: string): Promise<void> {
   ctx.stderr.write(`${colors.cyan('[tsm]')} ${message}\n`);
 }
 
+const PRESENT: Record<string, string> = {
+  started: 'start',
+  stopped: 'stop',
+  restarted: 'restart',
+  reloaded: 'reload',
+  deleted: 'delete',
+};
+
 /** "stopped web (ids 0, 1)" then the whole table. */
-export async function printChange(ctx: CliContext, verb: string, result: ChangeResult): Promise<void> {
+export async function printChange(
+  ctx: CliContext,
+  verb: 'started' | 'stopped' | 'restarted' | 'reloaded' | 'deleted',
+  result: ChangeResult,
+): Promise<void> {
   const byName = new Map<string, number[]>();
   for (const p of result.changed) byName.set(p.name, [...(byName.get(p.name) ?? []), p.id]);
   for (const [name, ids] of byName) await notice(ctx, `${verb} ${name} (${ids.length === 1 ? 'id' : 'ids'} ${ids.join(', ')})`);
-  if (result.changed.length === 0) await notice(ctx, `nothing to ${verb.replace(/p?ed$|d$/, '')}: no app matched`);
+  if (result.changed.length === 0) await notice(ctx, `nothing to ${PRESENT[verb]}: no app matched`);
   await printTable(ctx, result);
 }
