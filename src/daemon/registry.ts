@@ -67,7 +67,7 @@ export class Registry {
     const unknown: string[] = [];
     for (const target of targets) {
       const matches = this.match(String(target));
-      if (matches.length === 0) unknown.push(String(target));
+      if (matches.length === 0 && target !== 'all') unknown.push(String(target));
       for (const entry of matches) found.set(entry.id, entry);
     }
     if (unknown.length > 0) {

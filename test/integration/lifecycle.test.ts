@@ -83,6 +83,15 @@ describe('lifecycle', () => {
     }
   });
 
+  it('treats all as matching nothing, without error, when no app runs', async () => {
+    home = new TestHome();
+    await home.ok(['ping']);
+    for (const command of ['stop', 'restart', 'delete']) {
+      const result = await home.ok([command, 'all']);
+      expect(result.stderr).toContain(`nothing to ${command}: no app matched`);
+    }
+  });
+
   it('kill stops every app and the daemon, leaving no process', async () => {
     home = new TestHome();
     await home.ok(['start', 'idle.js', '-i', '2', '--name', 'a']);
