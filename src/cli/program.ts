@@ -44,7 +44,9 @@ export function buildProgram(ctx: CliContext): Command {
   program
     .command('start')
     .description('start a script (a new app), or start/restart apps by name or id')
-    .argument('<script|name|id...>', 'a script to run, or the names/ids of known apps')
+    .argument('<script|name|id...>', 'a script to run, an ecosystem file, or the names/ids of known apps')
+    .option('--only <names>', 'with an ecosystem file: only these apps (comma-separated)')
+    .option('--env <name>', "with an ecosystem file: merge each app's env_<name> over its env")
     .option('-n, --name <name>', 'app name (default: the script file name)')
     .option('-i, --instances <n>', "cluster mode with N workers; 'max' or 0: one per CPU; -N: CPUs minus N")
     .option('--interpreter <cmd>', "what runs the script: node, python3, bash... or 'none' for an executable")
@@ -75,27 +77,30 @@ export function buildProgram(ctx: CliContext): Command {
     .option('--log-compress', 'gzip rotated files')
     .option('--log-rotate-interval <interval>', 'also rotate on a clock: 1d, 12h, 30m...')
     .addHelpText('after', '\nArguments for the script go after --:  tsm start server.js -i 2 -- --port 3000')
-    .action(async (words: string[], flags: StartFlags & { interpreterArgs?: string }) => {
+    .action(async (words: string[], flags: StartFlags & { interpreterArgs?: string; only?: string; env?: string }) => {
       await commands.start().start(ctx, words, { ...flags, nodeArgs: flags.nodeArgs ?? flags.interpreterArgs });
     });
 
   program
     .command('stop')
+    .option('--only <names>', 'with an ecosystem file: only these apps')
     .description('stop apps (names, ids, or all); they stay in the list')
     .argument('<targets...>')
-    .action(async (targets: string[]) => commands.stop().stop(ctx, targets));
+    .action(async (targets: string[], flags: { only?: string }) => commands.stop().stop(ctx, targets, flags));
 
   program
     .command('restart')
+    .option('--only <names>', 'with an ecosystem file: only these apps')
     .description('stop then start apps: every process at once (see reload for zero downtime)')
     .argument('<targets...>')
     .option('--update-env', "give the apps this shell's environment instead of the one they started with")
-    .action(async (targets: string[], flags: { updateEnv?: boolean }) =>
+    .action(async (targets: string[], flags: { updateEnv?: boolean; only?: string }) =>
       commands.restart().restart(ctx, targets, flags),
     );
 
   program
     .command('reload')
+    .option('--only <names>', 'with an ecosystem file: only these apps')
     .description('zero-downtime reload: replace cluster workers one at a time (fork apps are restarted)')
     .argument('<targets...>')
     .option('--update-env', "give the new workers this shell's environment instead of the app's")
@@ -106,16 +111,17 @@ export function buildProgram(ctx: CliContext): Command {
         'if it does not, the old worker keeps serving and reload exits 1. A second reload of the\n' +
         'same app while one runs is refused.',
     )
-    .action(async (targets: string[], flags: { updateEnv?: boolean; parallel?: string }) =>
+    .action(async (targets: string[], flags: { updateEnv?: boolean; parallel?: string; only?: string }) =>
       commands.reload().reload(ctx, targets, flags),
     );
 
   program
     .command('delete')
+    .option('--only <names>', 'with an ecosystem file: only these apps')
     .alias('del')
     .description('stop apps and remove them from the list')
     .argument('<targets...>')
-    .action(async (targets: string[]) => commands.delete().remove(ctx, targets));
+    .action(async (targets: string[], flags: { only?: string }) => commands.delete().remove(ctx, targets, flags));
 
   program
     .command('list')

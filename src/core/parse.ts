@@ -7,13 +7,13 @@ import { TsmError } from './errors.js';
  */
 
 /** `-i`: N workers, `max`/`0` one per CPU, `-N` CPUs minus N. Returned as N (>0) or an offset (<=0). */
-export function parseInstances(raw: string | number): number {
+export function parseInstances(raw: string | number, flag = '-i'): number {
   const text = String(raw).trim();
   if (text === 'max') return 0;
   if (!/^-?\d+$/.test(text)) {
     throw new TsmError(
       'E_USAGE',
-      `-i ${text}: instances must be a whole number, 'max' or 0 (one per CPU), or -N (CPUs minus N).`,
+      `${flag} ${text}: instances must be a whole number, 'max' or 0 (one per CPU), or -N (CPUs minus N).`,
     );
   }
   return Number(text);

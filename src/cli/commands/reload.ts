@@ -3,10 +3,11 @@ import { parseCount } from '../../core/parse.js';
 import type { ReloadProgress } from '../../protocol/events.js';
 import type { CliContext } from '../context.js';
 import { withDaemon } from '../daemon-call.js';
+import { expandTargets, type EcosystemFlags } from '../ecosystem-file.js';
 import { notice, printChange, printTable } from '../print.js';
 import { stringEnv } from '../start-input.js';
 
-export interface ReloadFlags {
+export interface ReloadFlags extends EcosystemFlags {
   updateEnv?: boolean;
   parallel?: string;
 }
@@ -15,7 +16,8 @@ export interface ReloadFlags {
 const RELOAD_TIMEOUT_MS = 30 * 60_000;
 
 /** Zero-downtime reload: one line per worker replaced as it happens, then the table. */
-export async function reload(ctx: CliContext, targets: string[], flags: ReloadFlags): Promise<void> {
+export async function reload(ctx: CliContext, given: string[], flags: ReloadFlags): Promise<void> {
+  const targets = await expandTargets(ctx, given, flags);
   const parallel = flags.parallel === undefined ? undefined : parseCount('--parallel', flags.parallel, 1);
   await withDaemon(ctx, true, async (daemon) => {
     daemon!.onEvent((event, data) => {

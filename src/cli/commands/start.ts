@@ -5,16 +5,22 @@ import type { DaemonConnection } from '../../client/connection.js';
 import type { ChangeResult } from '../../protocol/methods.js';
 import type { CliContext } from '../context.js';
 import { withDaemon } from '../daemon-call.js';
-import { printChange } from '../print.js';
+import { appName, ecosystemPath, readEcosystem, type EcosystemFlags } from '../ecosystem-file.js';
+import { notice, printChange } from '../print.js';
 import { toStartInput, type StartFlags } from '../start-input.js';
 
 /**
  * `tsm start <script>` starts a new app; `tsm start <name|id...>` starts (or restarts) known ones.
  * A word is a script when such a file or folder exists, or when it looks like a path.
  */
-export async function start(ctx: CliContext, words: string[], flags: StartFlags): Promise<void> {
+export async function start(ctx: CliContext, words: string[], flags: StartFlags & EcosystemFlags): Promise<void> {
   const first = words[0];
   if (first === undefined) throw new TsmError('E_USAGE', 'start: name a script to run, or apps to start.');
+  const ecosystem = await ecosystemPath(ctx, first);
+  if (ecosystem) {
+    await startEcosystem(ctx, ecosystem, flags);
+    return;
+  }
   if (await looksLikeScript(ctx.cwd, first)) {
     if (words.length > 1) {
       throw new TsmError(
@@ -30,6 +36,31 @@ export async function start(ctx: CliContext, words: string[], flags: StartFlags)
     return;
   }
   const result = await withDaemon(ctx, true, (daemon) => startKnown(daemon!, words, ctx.cwd));
+  await printChange(ctx, 'started', result);
+}
+
+/**
+ * Every app of the file, after all of them are checked (a missing script stops the whole start
+ * before anything runs). An app that already runs is replaced with its new settings.
+ */
+async function startEcosystem(ctx: CliContext, path: string, flags: EcosystemFlags): Promise<void> {
+  const { inputs, ignored } = await readEcosystem(ctx, path, flags);
+  if (ignored.length > 0) await notice(ctx, `ignored fields tsm does not know: ${ignored.join(', ')}`);
+  for (const input of inputs) {
+    const info = await stat(input.script).catch(() => null);
+    if (!info?.isFile()) {
+      throw new TsmError('E_SCRIPT', `ecosystem file ${path}: app '${appName(input)}': script not found: ${input.script}. Nothing was started.`);
+    }
+  }
+  const result = await withDaemon(ctx, true, async (daemon) => {
+    let last: ChangeResult | null = null;
+    const changed: ChangeResult['changed'] = [];
+    for (const input of inputs) {
+      last = await daemon!.request('start', { kind: 'script', input, force: true }, { timeoutMs: 120_000 });
+      changed.push(...last.changed);
+    }
+    return { changed, processes: last?.processes ?? [] };
+  });
   await printChange(ctx, 'started', result);
 }
 

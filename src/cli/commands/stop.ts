@@ -1,8 +1,10 @@
 import type { CliContext } from '../context.js';
 import { withDaemon } from '../daemon-call.js';
+import { expandTargets, type EcosystemFlags } from '../ecosystem-file.js';
 import { printChange } from '../print.js';
 
-export async function stop(ctx: CliContext, targets: string[]): Promise<void> {
+export async function stop(ctx: CliContext, given: string[], flags: EcosystemFlags = {}): Promise<void> {
+  const targets = await expandTargets(ctx, given, flags);
   const result = await withDaemon(ctx, true, (daemon) => daemon!.request('stop', { targets }, { timeoutMs: 120_000 }));
   await printChange(ctx, 'stopped', result);
 }

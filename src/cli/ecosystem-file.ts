@@ -1,0 +1,67 @@
+import { readFile, stat } from 'node:fs/promises';
+import { dirname, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { defaultAppName } from '../core/app-spec.js';
+import { ecosystemInputs, isEcosystemFile, type EcosystemResult } from '../core/ecosystem.js';
+import { TsmError } from '../core/errors.js';
+import type { CliContext } from './context.js';
+import { stringEnv } from './start-input.js';
+
+export interface EcosystemFlags {
+  only?: string;
+  env?: string;
+}
+
+/** The path of an ecosystem file if `word` names one that exists, else null. */
+export async function ecosystemPath(ctx: CliContext, word: string | undefined): Promise<string | null> {
+  if (word === undefined || !isEcosystemFile(word)) return null;
+  const path = resolve(ctx.cwd, word);
+  const info = await stat(path).catch(() => null);
+  return info?.isFile() ? path : null;
+}
+
+/**
+ * Reads an ecosystem file (CommonJS or ES module through import(), which only these commands
+ * pay for; JSON parsed) into StartInputs, keeping the apps named by --only.
+ */
+export async function readEcosystem(ctx: CliContext, path: string, flags: EcosystemFlags): Promise<EcosystemResult> {
+  let config: unknown;
+  try {
+    if (path.endsWith('.json')) {
+      config = JSON.parse(await readFile(path, 'utf8'));
+    } else {
+      const module = (await import(pathToFileURL(path).href)) as { default?: unknown };
+      config = module.default ?? module;
+    }
+  } catch (error) {
+    throw new TsmError('E_USAGE', `cannot read the ecosystem file ${path}: ${(error as Error).message}`, { cause: error });
+  }
+  const result = ecosystemInputs(config, {
+    baseDir: dirname(path),
+    env: stringEnv(ctx.env),
+    ...(flags.env ? { envName: flags.env } : {}),
+  });
+  if (!flags.only) return result;
+  const only = new Set(flags.only.split(',').map((name) => name.trim()).filter(Boolean));
+  const inputs = result.inputs.filter((input) => only.has(appName(input)));
+  const missing = [...only].filter((name) => !result.inputs.some((input) => appName(input) === name));
+  if (missing.length > 0) {
+    throw new TsmError('E_USAGE', `--only ${flags.only}: ${path} has no app named ${missing.join(', ')} (it has ${result.inputs.map(appName).join(', ')}).`);
+  }
+  return { ...result, inputs };
+}
+
+export function appName(input: { name?: string; script: string }): string {
+  return input.name ?? defaultAppName(input.script);
+}
+
+/** Targets as typed, with an ecosystem file replaced by the names of its apps. */
+export async function expandTargets(ctx: CliContext, targets: string[], flags: EcosystemFlags = {}): Promise<string[]> {
+  const expanded: string[] = [];
+  for (const target of targets) {
+    const path = await ecosystemPath(ctx, target);
+    if (path) expanded.push(...(await readEcosystem(ctx, path, flags)).inputs.map(appName));
+    else expanded.push(target);
+  }
+  return expanded;
+}
