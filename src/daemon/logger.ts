@@ -1,15 +1,13 @@
-import type { Writable } from 'node:stream';
-
 export type LogLevel = 'info' | 'warn' | 'error';
 
 /**
- * The daemon's own log: one timestamped line per event (start, stop, crash, restart). It writes
- * to the stream it is given, which in production is the daemon's stdout, opened by the CLI on
- * <home>/daemon.log, so an uncaught crash's stack trace lands in the same file.
+ * The daemon's own log: one timestamped line per event (start, stop, crash, restart), written to
+ * <home>/daemon.log (whose file the daemon's stdout and stderr also point at, for anything Node
+ * itself prints).
  */
 export class Logger {
   constructor(
-    private readonly sink: Writable,
+    private readonly sink: { write(text: string): unknown },
     private readonly onLine: (line: string) => void = () => {},
   ) {}
 

@@ -5,6 +5,7 @@ import { checkSocketPath, homePaths } from '../core/paths.js';
 import { EventHub } from './event-hub.js';
 import { handlers } from './handlers/index.js';
 import { Logger } from './logger.js';
+import { AppendFile } from './logs/append-file.js';
 import { LogSinks } from './logs/log-sinks.js';
 import { MetricsSampler } from './metrics.js';
 import { AppStore } from './persist.js';
@@ -31,7 +32,8 @@ export async function runDaemon(options: DaemonOptions): Promise<number> {
   await mkdir(paths.home, { recursive: true, mode: 0o700 });
   await mkdir(paths.logsDir, { recursive: true });
   const hub = new EventHub();
-  const logger = new Logger(process.stdout, (line) => {
+  const logFile = new AppendFile(paths.daemonLog);
+  const logger = new Logger(logFile, (line) => {
     if (hub.listenerCount('line') > 0) hub.emit('line', { id: -1, name: 'tsm', stream: 'daemon', line, at: Date.now() });
   });
 
@@ -73,6 +75,10 @@ export async function runDaemon(options: DaemonOptions): Promise<number> {
       onSpawn: () => void state.save(),
     }),
     shuttingDown: false,
+    reopenLogs() {
+      logFile.reopen();
+      return sinks.reopenAll() + 1;
+    },
     busyApps: new Set(),
     appendToErrorLog(entry, line) {
       const path = entry.logs.err ?? entry.logs.combined;
@@ -114,7 +120,7 @@ export async function runDaemon(options: DaemonOptions): Promise<number> {
   process.on('SIGINT', () => void shutdown('SIGINT'));
   process.on('SIGHUP', () => {}); // detached: a hangup is not ours to die of
   // PM2's signal for an external logrotate: open every log file again by its path.
-  process.on('SIGUSR2', () => logger.info(`SIGUSR2: reopened ${sinks.reopenAll()} log file(s)`));
+  process.on('SIGUSR2', () => logger.info(`SIGUSR2: reopened ${state.reopenLogs()} log file(s)`));
   // A bug in the daemon must not take every app down with it: log it and keep serving.
   process.on('uncaughtException', (error) => logger.error('uncaught exception (daemon keeps running)', error));
   process.on('unhandledRejection', (error) => logger.error('unhandled rejection (daemon keeps running)', error));

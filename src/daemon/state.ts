@@ -27,6 +27,8 @@ export interface DaemonState {
   /** Asks main to exit once the current reply is sent. */
   requestShutdown(): void;
   shuttingDown: boolean;
+  /** Opens every log file again by path (the daemon's own too); returns how many. */
+  reopenLogs(): number;
   /** Apps with a reload or restart under way. */
   busyApps: Set<string>;
   /** A line from tsm itself in an app's error log (why its reload failed). */

@@ -167,6 +167,11 @@ export class Supervisor {
   private attach(entry: ProcEntry, proc: RunningProcess): void {
     entry.proc = proc;
     entry.startedAt = Date.now();
+    // No pid: the spawn failed, and the exit that follows says why.
+    if (proc.pid !== undefined) {
+      const restart = entry.restarts > 0 ? `, restart ${entry.restarts}` : '';
+      this.deps.logger.info(`${label(entry)} running as pid ${proc.pid}${restart}`);
+    }
     proc.once('exit', (info) => this.onExit(entry, proc, info));
     this.deps.onSpawn();
   }

@@ -75,7 +75,7 @@ export const handlers: HandlerTable = {
   },
 
   async reloadLogs(state) {
-    const reopened = state.sinks.reopenAll();
+    const reopened = state.reopenLogs();
     state.logger.info(`reopened ${reopened} log file(s)`);
     return { reopened };
   },

@@ -22,12 +22,17 @@ export class LogFile extends EventEmitter<{ drain: []; error: [Error] }> {
   private broken: Error | null = null;
   private pending = '';
   private scheduled = false;
+  /** While a flush swaps the file, lines wait in `pending` instead of reaching the ended stream. */
+  private swapping = false;
+  /** Batches stay well under the rotation size, so a rotated file overshoots it by little. */
+  private readonly batchChars: number;
 
   constructor(
     readonly path: string,
     private readonly rotation: RotationSpec,
   ) {
     super();
+    this.batchChars = rotation.maxSize > 0 ? Math.min(BATCH_CHARS, Math.max(256, Math.floor(rotation.maxSize / 8))) : BATCH_CHARS;
     this.stream = this.open();
   }
 
@@ -35,7 +40,7 @@ export class LogFile extends EventEmitter<{ drain: []; error: [Error] }> {
   write(text: string): boolean {
     if (this.broken) return true; // a failed file drops lines instead of stalling the app forever
     this.pending += text;
-    if (this.pending.length >= BATCH_CHARS) {
+    if (this.pending.length >= this.batchChars) {
       this.writePending();
     } else if (!this.scheduled) {
       this.scheduled = true;
@@ -46,7 +51,7 @@ export class LogFile extends EventEmitter<{ drain: []; error: [Error] }> {
 
   private writePending(): void {
     this.scheduled = false;
-    if (this.pending === '') return;
+    if (this.pending === '' || this.swapping) return;
     const text = this.pending;
     this.pending = '';
     if (!this.broken) this.stream.write(text);
@@ -70,11 +75,17 @@ export class LogFile extends EventEmitter<{ drain: []; error: [Error] }> {
   /** Empties the file, keeping rotated ones: buffered lines are written, then cut with the rest. */
   async flush(): Promise<void> {
     this.writePending();
+    this.swapping = true;
     const old = this.stream;
-    await new Promise<void>((resolve) => old.end(() => resolve()));
-    await truncate(this.path, 0).catch(() => {});
-    this.broken = null;
-    this.stream = this.open();
+    try {
+      await new Promise<void>((resolve) => old.end(() => resolve()));
+      await truncate(this.path, 0).catch(() => {});
+      this.broken = null;
+      this.stream = this.open();
+    } finally {
+      this.swapping = false;
+    }
+    this.writePending(); // what arrived during the swap goes to the emptied file
     this.emit('drain');
   }
 
