@@ -29,6 +29,7 @@ export async function runDaemon(options: DaemonOptions): Promise<number> {
   const paths = homePaths(options.home);
   checkSocketPath(paths);
   process.title = `tsm: daemon ${paths.home}`;
+  forgetEnvironment();
   await mkdir(paths.home, { recursive: true, mode: 0o700 });
   await mkdir(paths.logsDir, { recursive: true });
   const hub = new EventHub();
@@ -132,4 +133,14 @@ export async function runDaemon(options: DaemonOptions): Promise<number> {
   state.sampler.start();
   logger.info(`daemon ${process.pid} listening on ${paths.socket}`);
   return finished;
+}
+
+/**
+ * node:cluster gives each worker the primary's environment with the app's on top, so whatever
+ * the shell that first started the daemon had would leak into cluster apps (and not fork apps).
+ * Every app gets the environment of the CLI that started it, sent with the request; the daemon
+ * itself needs none of its own once it runs.
+ */
+function forgetEnvironment(): void {
+  for (const key of Object.keys(process.env)) delete process.env[key];
 }

@@ -109,6 +109,11 @@ describe('fork mode options', () => {
     expect(readOr(proc.outLog)).toBe(
       ['FOO=bar baz', 'ONLY_FIRST=', 'NODE_APP_INSTANCE=0', 'pm_id=1', `TSM_HOME=${home.home}`, ''].join('\n'),
     );
+    // Cluster workers too: node:cluster would merge the daemon's own environment under the app's.
+    await home.ok(['start', 'env.js', '-i', '1', '--name', 'envc', '--', 'FOO', 'ONLY_FIRST'], { env: { FOO: 'c' } });
+    const worker = await only('envc');
+    await logLine(worker, /^ONLY_FIRST=.*$/m);
+    expect(readOr(worker.outLog)).toBe(['FOO=c', 'ONLY_FIRST=', ''].join('\n'));
   });
 
   it('numbers cluster workers NODE_APP_INSTANCE 0..n-1, each with its own log file', async () => {
