@@ -16,6 +16,7 @@ const commands = {
   monit: () => require('./commands/monit.js') as typeof import('./commands/monit.js'),
   ping: () => require('./commands/ping.js') as typeof import('./commands/ping.js'),
   reload: () => require('./commands/reload.js') as typeof import('./commands/reload.js'),
+  save: () => require('./commands/save.js') as typeof import('./commands/save.js'),
   restart: () => require('./commands/restart.js') as typeof import('./commands/restart.js'),
   show: () => require('./commands/show.js') as typeof import('./commands/show.js'),
   start: () => require('./commands/start.js') as typeof import('./commands/start.js'),
@@ -170,6 +171,17 @@ export function buildProgram(ctx: CliContext): Command {
     .command('reloadLogs')
     .description('reopen every log file (after an external logrotate moved them); also SIGUSR2 to the daemon')
     .action(async () => commands.flush().reloadLogs(ctx));
+
+  program
+    .command('save')
+    .alias('dump')
+    .description('remember the app list (and which apps run) for tsm resurrect')
+    .action(async () => commands.save().save(ctx));
+
+  program
+    .command('resurrect')
+    .description('start again the apps of the last tsm save (after a reboot or tsm kill)')
+    .action(async () => commands.save().resurrect(ctx));
 
   program
     .command('monit')

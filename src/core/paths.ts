@@ -9,6 +9,8 @@ export interface HomePaths {
   daemonLog: string;
   logsDir: string;
   appsFile: string;
+  /** What `tsm save` wrote and `tsm resurrect` starts again (PM2's dump). */
+  dumpFile: string;
 }
 
 /**
@@ -25,6 +27,7 @@ export function homePaths(home: string): HomePaths {
     daemonLog: join(home, 'daemon.log'),
     logsDir: join(home, 'logs'),
     appsFile: join(home, 'apps.json'),
+    dumpFile: join(home, 'dump.json'),
   };
 }
 

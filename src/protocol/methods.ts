@@ -47,6 +47,10 @@ export interface Methods {
   flush: { params: { targets?: string[] }; result: { files: string[] } };
   /** Reopens every open log file by path, for an external logrotate. */
   reloadLogs: { params: Record<string, never>; result: { reopened: number } };
+  /** Writes the app list to the dump file, for `resurrect` after a reboot or a kill. */
+  save: { params: Record<string, never>; result: { apps: number; file: string } };
+  /** Starts the apps of the dump file that are not in the list already. */
+  resurrect: { params: Record<string, never>; result: ChangeResult };
   /** Answers at once, then pushes events on this request id until the connection closes. */
   subscribe: { params: SubscribeParams; result: { subscribed: true } };
   /** Stops every app, answers, then the daemon exits. */
@@ -67,6 +71,8 @@ export const METHOD_NAMES: readonly MethodName[] = [
   'reload',
   'delete',
   'subscribe',
+  'save',
+  'resurrect',
   'flush',
   'reloadLogs',
   'kill',

@@ -19,6 +19,8 @@ const EVERY_METHOD: Record<MethodName, true> = {
   reload: true,
   delete: true,
   subscribe: true,
+  save: true,
+  resurrect: true,
   flush: true,
   reloadLogs: true,
   kill: true,

@@ -6,6 +6,7 @@ import { appsOf, changeResult, restartTogether, withAppsBusy } from './common.js
 import type { RequestContext } from './context.js';
 import { daemonInfo } from './daemon-info.js';
 import { handleReload } from './reload.js';
+import { handleResurrect, handleSave } from './save.js';
 import { handleStart } from './start.js';
 import { handleSubscribe } from './subscribe.js';
 
@@ -63,6 +64,10 @@ export const handlers: HandlerTable = {
   reload: handleReload,
 
   subscribe: handleSubscribe,
+
+  save: handleSave,
+
+  resurrect: handleResurrect,
 
   async flush(state, params) {
     const entries = params?.targets && params.targets.length > 0 ? state.registry.resolve(params.targets) : state.registry.all();

@@ -1,0 +1,43 @@
+import { TsmError } from '../../core/errors.js';
+import type { Result } from '../../protocol/methods.js';
+import { AppStore } from '../persist.js';
+import type { ProcEntry } from '../registry.js';
+import type { DaemonState } from '../state.js';
+import { changeResult } from './common.js';
+
+/** `tsm save`: the app list as it is now, with what should run, in the dump file. */
+export async function handleSave(state: DaemonState): Promise<Result<'save'>> {
+  const entries = state.registry.all();
+  await new AppStore(state.paths.dumpFile).save(entries, true);
+  const apps = new Set(entries.map((entry) => entry.spec.name)).size;
+  state.logger.info(`saved ${apps} app(s) to ${state.paths.dumpFile}`);
+  return { apps, file: state.paths.dumpFile };
+}
+
+/**
+ * `tsm resurrect`: every app of the dump that is not in the list already is added again, started
+ * if it was running when saved. Saved ids are kept where they are free.
+ */
+export async function handleResurrect(state: DaemonState): Promise<Result<'resurrect'>> {
+  const saved = await new AppStore(state.paths.dumpFile).load();
+  if (!saved) {
+    throw new TsmError('E_NOT_FOUND', `nothing to resurrect: ${state.paths.dumpFile} does not exist. Run 'tsm save' while your apps run.`);
+  }
+  const taken = new Set(state.registry.all().map((entry) => entry.id));
+  const present = new Set(state.registry.all().map((entry) => entry.spec.name));
+  const added: ProcEntry[] = [];
+  for (const app of saved.apps) {
+    if (present.has(app.spec.name)) continue;
+    const ids = app.ids.map((id) => (taken.has(id) ? state.registry.allocateId() : id));
+    for (const id of ids) {
+      taken.add(id);
+      state.registry.reserveId(id);
+    }
+    const entries =
+      app.desired === 'running' ? await state.supervisor.startApp(app.spec, ids) : state.supervisor.addStopped(app.spec, ids);
+    added.push(...entries);
+  }
+  await state.save();
+  state.logger.info(`resurrected ${added.length} process(es) from ${state.paths.dumpFile}`);
+  return changeResult(state, added);
+}
