@@ -82,11 +82,23 @@ export class ConnectionTracker {
     res.once('close', end);
   }
 
+  /**
+   * Closing an idle keep-alive socket races with a client that starts a request on it. The close
+   * is decided in a timer but done in setImmediate, after the event loop's poll phase has read
+   * whatever already sits in the kernel buffer: a request that arrived is then seen (inFlight, or
+   * bytesRead moved) and served with Connection: close instead of being reset. What remains is a
+   * request sent in the microseconds between that read and the close.
+   */
   private armIdleClose(tracked: TrackedSocket): void {
     if (tracked.idleTimer || tracked.socket.destroyed) return;
+    const bytesAtIdle = tracked.socket.bytesRead;
     tracked.idleTimer = setTimeout(() => {
-      tracked.idleTimer = null;
-      if (tracked.inFlight === 0) tracked.socket.end();
+      setImmediate(() => {
+        tracked.idleTimer = null;
+        const quiet = tracked.inFlight === 0 && tracked.socket.bytesRead === bytesAtIdle;
+        if (quiet) tracked.socket.end();
+        else if (tracked.inFlight === 0) this.armIdleClose(tracked); // bytes came but no request yet
+      });
     }, this.idleCloseMs);
     tracked.idleTimer.unref();
   }
