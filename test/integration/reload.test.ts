@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
 import { runLoad } from '../helpers/load.js';
 import { freePort, get } from '../helpers/net.js';
@@ -9,6 +10,17 @@ let home: TestHome;
 afterEach(async () => {
   await home.cleanup();
 });
+
+/** The app processes of the home: those running the reloadable fixture. */
+function workersOfHome(): number[] {
+  return processesOfHome(home.home).filter((pid) => {
+    try {
+      return readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes('reloadable.js');
+    } catch {
+      return false;
+    }
+  });
+}
 
 async function startWeb(port: number, extra: string[] = [], env: Record<string, string> = {}) {
   await home.ok(['start', 'reloadable.js', '-i', '2', '--name', 'web', ...extra], { env: { PORT: String(port), ...env } });
@@ -134,10 +146,10 @@ describe('reload', () => {
     home = new TestHome();
     const port = await freePort();
     const before = await startWeb(port, ['--wait-ready', '--listen-timeout', '10000'], { MODE: 'ready', READY_DELAY: '1500' });
-    const processesBefore = processesOfHome(home.home).length;
     const first = home.run(['reload', 'web']);
-    // The first reload is under way once its replacement worker exists.
-    await waitFor('the replacement worker to exist', () => processesOfHome(home.home).length > processesBefore);
+    // The first reload is under way once its replacement worker exists (a third reloadable.js;
+    // the CLI processes of the home do not count).
+    await waitFor('the replacement worker to exist', () => workersOfHome().length === 3);
     const second = await home.run(['reload', 'web']);
     expect(second.code).toBe(1);
     expect(second.stderr).toContain('cannot reload web: a reload or restart of it is already under way');
