@@ -34,12 +34,16 @@ async function startApp(manager, app, port) {
 
 async function underLoad(port, keepAlive, work) {
   const load = startLoad({ port, clients: 20, keepAlive });
-  await delay(300);
-  const began = Date.now();
-  await work();
-  const elapsed = Date.now() - began;
-  await delay(300);
-  return { ...(await load.stop()), elapsedMs: elapsed };
+  try {
+    await delay(300);
+    const began = Date.now();
+    await work();
+    const elapsed = Date.now() - began;
+    await delay(300);
+    return { ...(await load.stop()), elapsedMs: elapsed };
+  } finally {
+    await load.stop(); // also when work() threw: the clients must not run on forever
+  }
 }
 
 async function measure(make, app, keepAlive) {

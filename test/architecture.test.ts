@@ -45,7 +45,6 @@ const IO_BUILTINS = new Set([
 const HOMES: Record<string, (file: string) => boolean> = {
   commander: (f) => f === 'cli/program.ts',
   chalk: (f) => f === 'cli/render/colors.ts',
-  'cli-table3': (f) => f === 'cli/render/table.ts',
   pidusage: (f) => f === 'daemon/metrics.ts',
   'rotating-file-stream': (f) => f.startsWith('daemon/logs/'),
   'node:cluster': (f) => f === 'daemon/process/cluster-process.ts',
@@ -170,7 +169,7 @@ describe('architecture of src/', () => {
     const read = (file: string) => importsOf(readFileSync(join(SRC, file), 'utf8'));
     expect(read('cli/program.ts')).toContain('commander');
     expect(read('cli/render/colors.ts')).toContain('chalk');
-    expect(read('cli/render/table.ts')).toContain('cli-table3');
+    expect(read('daemon/logs/log-file.ts')).toContain('rotating-file-stream');
     expect(read('daemon/metrics.ts')).toContain('pidusage');
     expect(read('daemon/process/cluster-process.ts')).toContain('node:cluster');
     expect(read('daemon/process/fork-process.ts')).toContain('node:child_process');
@@ -218,7 +217,6 @@ describe('the checker', () => {
     ['core/paths.ts', "import ms from 'ms';", 'only core and node built-ins'],
     ['cli/commands/start.ts', "import { Command } from 'commander';", "'commander' has one home"],
     ['cli/print.ts', "const { Chalk } = await import('chalk');", "'chalk' has one home"],
-    ['cli/render/details.ts', "import Table from 'cli-table3';", "'cli-table3' has one home"],
     ['daemon/registry.ts', "import pidusage from 'pidusage';", "'pidusage' has one home"],
     ['daemon/supervisor.ts', "import cluster from 'node:cluster';", "'node:cluster' has one home"],
     ['daemon/supervisor.ts', "import cluster from 'cluster';", "'node:cluster' has one home"],

@@ -12,7 +12,7 @@ export async function main(argv: readonly string[], base: Omit<CliContext, 'scri
   const split = argv.indexOf('--');
   const own = split === -1 ? [...argv] : argv.slice(0, split);
   const ctx: CliContext = { ...base, scriptArgs: split === -1 ? [] : argv.slice(split + 1) };
-  const program = buildProgram(ctx);
+  const program = buildProgram(ctx, own);
   try {
     await program.parseAsync(own, { from: 'user' });
     return 0;

@@ -24,10 +24,10 @@ const commands = {
 };
 
 /**
- * The command line, and the only user of commander. Each action imports its command module when
+ * The command line, and the only user of commander. Each action loads its command module when
  * it runs, so `tsm list` does not pay for loading `start`'s code.
  */
-export function buildProgram(ctx: CliContext): Command {
+export function buildProgram(ctx: CliContext, argv: readonly string[] = []): Command {
   const program = new Command('tsm')
     .description('A process manager for Node.js apps: run, keep alive, cluster, reload, log.')
     .version(TSM_VERSION, '-v, --version')
@@ -42,165 +42,243 @@ export function buildProgram(ctx: CliContext): Command {
       '\nExit codes: 0 success, 1 failure, 2 usage error.\nHome: $TSM_HOME, default ~/.tsm (socket, daemon log, app logs, saved app list).',
     );
 
-  program
-    .command('start')
-    .description('start a script (a new app), or start/restart apps by name or id')
-    .argument('<script|name|id...>', 'a script to run, an ecosystem file, or the names/ids of known apps')
-    .option('--only <names>', 'with an ecosystem file: only these apps (comma-separated)')
-    .option('--env <name>', "with an ecosystem file: merge each app's env_<name> over its env")
-    .option('-n, --name <name>', 'app name (default: the script file name)')
-    .option('-i, --instances <n>', "cluster mode with N workers; 'max' or 0: one per CPU; -N: CPUs minus N")
-    .option('--interpreter <cmd>', "what runs the script: node, python3, bash... or 'none' for an executable")
-    .option('--node-args <args>', 'arguments for the interpreter, e.g. "--max-old-space-size=512"')
-    .addOption(new Option('--interpreter-args <args>', 'same as --node-args').hideHelp())
-    .option('--cwd <dir>', 'working directory of the app (default: the current one)')
-    .option('--max-restarts <n>', 'crashes within min-uptime before the app is marked errored (default 16)')
-    .option('--min-uptime <ms>', 'a run shorter than this counts as unstable (default 1000)')
-    .option('--restart-delay <ms>', 'wait before restarting a crashed app (default 0)')
-    .option('--exp-backoff-restart-delay <ms>', 'restart delay growing x1.5 per crash, capped at 15s')
-    .option('--no-autorestart', 'do not restart the app when it exits')
-    .option('--stop-exit-codes <codes...>', 'exit codes after which the app is not restarted')
-    .option('--kill-signal <signal>', 'signal for a graceful stop (default SIGINT, as PM2)')
-    .option('-k, --kill-timeout <ms>', 'time between the stop signal and SIGKILL (default 5000; PM2: 1600)')
-    .option('--shutdown-with-message', "send process.send('shutdown') instead of a signal")
-    .option('--listen-timeout <ms>', 'time a reloaded worker has to listen (default 3000)')
-    .option('--wait-ready', "a worker is ready when it calls process.send('ready'), not when it listens")
-    .option('-f, --force', 'start even if an app of that name runs: it is replaced')
-    .option('-o, --output <file>', 'stdout log file (relative to the app cwd; NULL for none)')
-    .option('-e, --error <file>', 'stderr log file (relative to the app cwd; NULL for none)')
-    .option('-l, --log <file>', 'one more file with stdout and stderr together')
-    .option('--merge-logs', 'cluster instances share one file per stream (no -<id> suffix)')
-    .option('--time', 'put a timestamp in front of every line')
-    .option('--log-date-format <format>', 'timestamp format, e.g. "YYYY-MM-DD HH:mm:ss Z"')
-    .option('--log-type <type>', 'json: one JSON object per line')
-    .option('--log-max-size <size>', 'rotate a log file at this size (default 10M; 0: never)')
-    .option('--log-retain <n>', 'rotated files kept per log file (default 5)')
-    .option('--log-compress', 'gzip rotated files')
-    .option('--log-rotate-interval <interval>', 'also rotate on a clock: 1d, 12h, 30m...')
-    .addHelpText('after', '\nArguments for the script go after --:  tsm start server.js -i 2 -- --port 3000')
-    .action(async (words: string[], flags: StartFlags & { interpreterArgs?: string; only?: string; env?: string }) => {
-      await commands.start().start(ctx, words, { ...flags, nodeArgs: flags.nodeArgs ?? flags.interpreterArgs });
-    });
-
-  program
-    .command('stop')
-    .option('--only <names>', 'with an ecosystem file: only these apps')
-    .description('stop apps (names, ids, or all); they stay in the list')
-    .argument('<targets...>')
-    .action(async (targets: string[], flags: { only?: string }) => commands.stop().stop(ctx, targets, flags));
-
-  program
-    .command('restart')
-    .option('--only <names>', 'with an ecosystem file: only these apps')
-    .description('stop then start apps: every process at once (see reload for zero downtime)')
-    .argument('<targets...>')
-    .option('--update-env', "give the apps this shell's environment instead of the one they started with")
-    .action(async (targets: string[], flags: { updateEnv?: boolean; only?: string }) =>
-      commands.restart().restart(ctx, targets, flags),
-    );
-
-  program
-    .command('reload')
-    .option('--only <names>', 'with an ecosystem file: only these apps')
-    .description('zero-downtime reload: replace cluster workers one at a time (fork apps are restarted)')
-    .argument('<targets...>')
-    .option('--update-env', "give the new workers this shell's environment instead of the app's")
-    .option('--parallel <n>', 'workers replaced at the same time (default 1)')
-    .addHelpText(
-      'after',
-      '\nEach replacement must listen (or send ready, with --wait-ready) within --listen-timeout;\n' +
-        'if it does not, the old worker keeps serving and reload exits 1. A second reload of the\n' +
-        'same app while one runs is refused.',
-    )
-    .action(async (targets: string[], flags: { updateEnv?: boolean; parallel?: string; only?: string }) =>
-      commands.reload().reload(ctx, targets, flags),
-    );
-
-  program
-    .command('delete')
-    .option('--only <names>', 'with an ecosystem file: only these apps')
-    .alias('del')
-    .description('stop apps and remove them from the list')
-    .argument('<targets...>')
-    .action(async (targets: string[], flags: { only?: string }) => commands.delete().remove(ctx, targets, flags));
-
-  program
-    .command('list')
-    .aliases(['ls', 'status', 'l'])
-    .description('the table of processes')
-    .option('--json', "tsm's own JSON (see jlist for PM2's shape)")
-    .action(async (options: { json?: boolean }) => commands.list().list(ctx, options));
-
-  program
-    .command('jlist')
-    .description("the processes as JSON with PM2's field names")
-    .action(async () => commands.list().jlist(ctx));
-
-  program
-    .command('show')
-    .aliases(['describe', 'info'])
-    .description('everything about an app or a process')
-    .argument('<targets...>')
-    .option('--json', 'as JSON')
-    .action(async (targets: string[], options: { json?: boolean }) =>
-      commands.show().show(ctx, targets, options),
-    );
-
-  program
-    .command('logs')
-    .description('print the last lines of app logs, then follow new lines live')
-    .argument('[target]', 'an app name, id, or all (default: all apps and the daemon)')
-    .option('--lines <n>', 'lines printed from each file (default 15)')
-    .option('--err', 'stderr only')
-    .option('--out', 'stdout only')
-    .option('--nostream', 'print the last lines and exit, without following')
-    .option('--raw', 'bare lines, without the id|name prefix')
-    .option('--json', 'one JSON object per line')
-    .option('--timestamp [format]', 'prefix live lines with the time they arrived')
-    .action(async (target: string | undefined, flags: Record<string, unknown>) =>
-      commands.logs().logs(ctx, target, flags),
-    );
-
-  program
-    .command('flush')
-    .description('empty the log files of apps (default: all)')
-    .argument('[targets...]')
-    .action(async (targets: string[]) => commands.flush().flush(ctx, targets));
-
-  program
-    .command('reloadLogs')
-    .description('reopen every log file (after an external logrotate moved them); also SIGUSR2 to the daemon')
-    .action(async () => commands.flush().reloadLogs(ctx));
-
-  program
-    .command('save')
-    .alias('dump')
-    .description('remember the app list (and which apps run) for tsm resurrect')
-    .action(async () => commands.save().save(ctx));
-
-  program
-    .command('resurrect')
-    .description('start again the apps of the last tsm save (after a reboot or tsm kill)')
-    .action(async () => commands.save().resurrect(ctx));
-
-  program
-    .command('monit')
-    .description('a live dashboard: processes, cpu/memory history, logs of the selected one')
-    .action(async () => commands.monit().monit(ctx));
-
-  program
-    .command('ping')
-    .description('start the daemon if needed and check that it answers')
-    .option('--json', 'as JSON')
-    .action(async (options: { json?: boolean }) => commands.ping().ping(ctx, options));
-
-  program
-    .command('kill')
-    .description('stop every app, then the daemon')
-    .action(async () => commands.kill().kill(ctx));
-
+  // Defining every command with its options costs ~25 ms per run; a run needs only its own.
+  // Help, `help <command>` and an unknown word (for the suggestion) get them all.
+  const wanted = DEFINITIONS.find((definition) => definition.names.includes(argv[0] ?? ''));
+  const helpAsked = argv.includes('-h') || argv.includes('--help');
+  for (const definition of wanted && !helpAsked ? [wanted] : DEFINITIONS) definition.define(program, ctx);
   return program;
 }
+
+interface Definition {
+  names: string[];
+  define(program: Command, ctx: CliContext): void;
+}
+
+/** Every command: its names (with aliases) and how it is defined. */
+const DEFINITIONS: Definition[] = [
+  {
+    names: ['start'],
+    define: (program, ctx) => {
+      program
+        .command('start')
+        .description('start a script (a new app), or start/restart apps by name or id')
+        .argument('<script|name|id...>', 'a script to run, an ecosystem file, or the names/ids of known apps')
+        .option('--only <names>', 'with an ecosystem file: only these apps (comma-separated)')
+        .option('--env <name>', "with an ecosystem file: merge each app's env_<name> over its env")
+        .option('-n, --name <name>', 'app name (default: the script file name)')
+        .option('-i, --instances <n>', "cluster mode with N workers; 'max' or 0: one per CPU; -N: CPUs minus N")
+        .option('--interpreter <cmd>', "what runs the script: node, python3, bash... or 'none' for an executable")
+        .option('--node-args <args>', 'arguments for the interpreter, e.g. "--max-old-space-size=512"')
+        .addOption(new Option('--interpreter-args <args>', 'same as --node-args').hideHelp())
+        .option('--cwd <dir>', 'working directory of the app (default: the current one)')
+        .option('--max-restarts <n>', 'crashes within min-uptime before the app is marked errored (default 16)')
+        .option('--min-uptime <ms>', 'a run shorter than this counts as unstable (default 1000)')
+        .option('--restart-delay <ms>', 'wait before restarting a crashed app (default 0)')
+        .option('--exp-backoff-restart-delay <ms>', 'restart delay growing x1.5 per crash, capped at 15s')
+        .option('--no-autorestart', 'do not restart the app when it exits')
+        .option('--stop-exit-codes <codes...>', 'exit codes after which the app is not restarted')
+        .option('--kill-signal <signal>', 'signal for a graceful stop (default SIGINT, as PM2)')
+        .option('-k, --kill-timeout <ms>', 'time between the stop signal and SIGKILL (default 5000; PM2: 1600)')
+        .option('--shutdown-with-message', "send process.send('shutdown') instead of a signal")
+        .option('--listen-timeout <ms>', 'time a reloaded worker has to listen (default 3000)')
+        .option('--wait-ready', "a worker is ready when it calls process.send('ready'), not when it listens")
+        .option('-f, --force', 'start even if an app of that name runs: it is replaced')
+        .option('-o, --output <file>', 'stdout log file (relative to the app cwd; NULL for none)')
+        .option('-e, --error <file>', 'stderr log file (relative to the app cwd; NULL for none)')
+        .option('-l, --log <file>', 'one more file with stdout and stderr together')
+        .option('--merge-logs', 'cluster instances share one file per stream (no -<id> suffix)')
+        .option('--time', 'put a timestamp in front of every line')
+        .option('--log-date-format <format>', 'timestamp format, e.g. "YYYY-MM-DD HH:mm:ss Z"')
+        .option('--log-type <type>', 'json: one JSON object per line')
+        .option('--log-max-size <size>', 'rotate a log file at this size (default 10M; 0: never)')
+        .option('--log-retain <n>', 'rotated files kept per log file (default 5)')
+        .option('--log-compress', 'gzip rotated files')
+        .option('--log-rotate-interval <interval>', 'also rotate on a clock: 1d, 12h, 30m...')
+        .addHelpText('after', '\nArguments for the script go after --:  tsm start server.js -i 2 -- --port 3000')
+        .action(async (words: string[], flags: StartFlags & { interpreterArgs?: string; only?: string; env?: string }) => {
+          await commands.start().start(ctx, words, { ...flags, nodeArgs: flags.nodeArgs ?? flags.interpreterArgs });
+        });
+    },
+  },
+  {
+    names: ['stop'],
+    define: (program, ctx) => {
+      program
+        .command('stop')
+        .option('--only <names>', 'with an ecosystem file: only these apps')
+        .description('stop apps (names, ids, or all); they stay in the list')
+        .argument('<targets...>')
+        .action(async (targets: string[], flags: { only?: string }) => commands.stop().stop(ctx, targets, flags));
+    },
+  },
+  {
+    names: ['restart'],
+    define: (program, ctx) => {
+      program
+        .command('restart')
+        .option('--only <names>', 'with an ecosystem file: only these apps')
+        .description('stop then start apps: every process at once (see reload for zero downtime)')
+        .argument('<targets...>')
+        .option('--update-env', "give the apps this shell's environment instead of the one they started with")
+        .action(async (targets: string[], flags: { updateEnv?: boolean; only?: string }) =>
+          commands.restart().restart(ctx, targets, flags),
+        );
+    },
+  },
+  {
+    names: ['reload'],
+    define: (program, ctx) => {
+      program
+        .command('reload')
+        .option('--only <names>', 'with an ecosystem file: only these apps')
+        .description('zero-downtime reload: replace cluster workers one at a time (fork apps are restarted)')
+        .argument('<targets...>')
+        .option('--update-env', "give the new workers this shell's environment instead of the app's")
+        .option('--parallel <n>', 'workers replaced at the same time (default 1)')
+        .addHelpText(
+          'after',
+          '\nEach replacement must listen (or send ready, with --wait-ready) within --listen-timeout;\n' +
+            'if it does not, the old worker keeps serving and reload exits 1. A second reload of the\n' +
+            'same app while one runs is refused.',
+        )
+        .action(async (targets: string[], flags: { updateEnv?: boolean; parallel?: string; only?: string }) =>
+          commands.reload().reload(ctx, targets, flags),
+        );
+    },
+  },
+  {
+    names: ['delete', 'del'],
+    define: (program, ctx) => {
+      program
+        .command('delete')
+        .option('--only <names>', 'with an ecosystem file: only these apps')
+        .alias('del')
+        .description('stop apps and remove them from the list')
+        .argument('<targets...>')
+        .action(async (targets: string[], flags: { only?: string }) => commands.delete().remove(ctx, targets, flags));
+    },
+  },
+  {
+    names: ['list', 'ls', 'status', 'l'],
+    define: (program, ctx) => {
+      program
+        .command('list')
+        .aliases(['ls', 'status', 'l'])
+        .description('the table of processes')
+        .option('--json', "tsm's own JSON (see jlist for PM2's shape)")
+        .action(async (options: { json?: boolean }) => commands.list().list(ctx, options));
+    },
+  },
+  {
+    names: ['jlist'],
+    define: (program, ctx) => {
+      program
+        .command('jlist')
+        .description("the processes as JSON with PM2's field names")
+        .action(async () => commands.list().jlist(ctx));
+    },
+  },
+  {
+    names: ['show', 'describe', 'info'],
+    define: (program, ctx) => {
+      program
+        .command('show')
+        .aliases(['describe', 'info'])
+        .description('everything about an app or a process')
+        .argument('<targets...>')
+        .option('--json', 'as JSON')
+        .action(async (targets: string[], options: { json?: boolean }) =>
+          commands.show().show(ctx, targets, options),
+        );
+    },
+  },
+  {
+    names: ['logs'],
+    define: (program, ctx) => {
+      program
+        .command('logs')
+        .description('print the last lines of app logs, then follow new lines live')
+        .argument('[target]', 'an app name, id, or all (default: all apps and the daemon)')
+        .option('--lines <n>', 'lines printed from each file (default 15)')
+        .option('--err', 'stderr only')
+        .option('--out', 'stdout only')
+        .option('--nostream', 'print the last lines and exit, without following')
+        .option('--raw', 'bare lines, without the id|name prefix')
+        .option('--json', 'one JSON object per line')
+        .option('--timestamp [format]', 'prefix live lines with the time they arrived')
+        .action(async (target: string | undefined, flags: Record<string, unknown>) =>
+          commands.logs().logs(ctx, target, flags),
+        );
+    },
+  },
+  {
+    names: ['flush'],
+    define: (program, ctx) => {
+      program
+        .command('flush')
+        .description('empty the log files of apps (default: all)')
+        .argument('[targets...]')
+        .action(async (targets: string[]) => commands.flush().flush(ctx, targets));
+    },
+  },
+  {
+    names: ['reloadLogs'],
+    define: (program, ctx) => {
+      program
+        .command('reloadLogs')
+        .description('reopen every log file (after an external logrotate moved them); also SIGUSR2 to the daemon')
+        .action(async () => commands.flush().reloadLogs(ctx));
+    },
+  },
+  {
+    names: ['save', 'dump'],
+    define: (program, ctx) => {
+      program
+        .command('save')
+        .alias('dump')
+        .description('remember the app list (and which apps run) for tsm resurrect')
+        .action(async () => commands.save().save(ctx));
+    },
+  },
+  {
+    names: ['resurrect'],
+    define: (program, ctx) => {
+      program
+        .command('resurrect')
+        .description('start again the apps of the last tsm save (after a reboot or tsm kill)')
+        .action(async () => commands.save().resurrect(ctx));
+    },
+  },
+  {
+    names: ['monit'],
+    define: (program, ctx) => {
+      program
+        .command('monit')
+        .description('a live dashboard: processes, cpu/memory history, logs of the selected one')
+        .action(async () => commands.monit().monit(ctx));
+    },
+  },
+  {
+    names: ['ping'],
+    define: (program, ctx) => {
+      program
+        .command('ping')
+        .description('start the daemon if needed and check that it answers')
+        .option('--json', 'as JSON')
+        .action(async (options: { json?: boolean }) => commands.ping().ping(ctx, options));
+    },
+  },
+  {
+    names: ['kill'],
+    define: (program, ctx) => {
+      program
+        .command('kill')
+        .description('stop every app, then the daemon')
+        .action(async () => commands.kill().kill(ctx));
+    },
+  },
+];
 
 /** Help and --version end commander's parse with a "success" CommanderError. */
 export function isCleanExit(error: unknown): boolean {

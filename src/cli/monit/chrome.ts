@@ -1,7 +1,7 @@
 import type { Palette } from '../render/colors.js';
 import { formatBytes, formatUptime } from '../render/format.js';
 import type { MonitState } from './state.js';
-import { LineBuilder } from './text.js';
+import { LineBuilder } from '../render/text.js';
 
 /** How long a notice ("restarted web (id 0)") stays in the footer. */
 export const NOTICE_MS = 5000;

@@ -4,7 +4,7 @@ import { logLines, logTitleLine } from './log-pane.js';
 import { emptyListLines, processListLines } from './process-list.js';
 import { PANEL_HEIGHT, panelLines, summaryLines, type PanelView } from './process-panel.js';
 import { DAEMON_LOG_ID, selectedProcess, visibleProcesses, type MonitState } from './state.js';
-import { LineBuilder } from './text.js';
+import { LineBuilder } from '../render/text.js';
 
 export interface Size {
   columns: number;

@@ -1,6 +1,6 @@
 import type { Palette } from '../render/colors.js';
 import type { LogEntry } from './state.js';
-import { LineBuilder } from './text.js';
+import { LineBuilder } from '../render/text.js';
 
 /** Below this width the time stamp is dropped: the line itself matters more. */
 const TIME_MIN_COLUMNS = 60;

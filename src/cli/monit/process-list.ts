@@ -2,7 +2,7 @@ import type { ProcessInfo } from '../../protocol/process-info.js';
 import type { Palette } from '../render/colors.js';
 import { formatBytes, formatUptime } from '../render/format.js';
 import { statusColor } from '../render/process-table.js';
-import { cell, LineBuilder, visibleWidth, type Style } from './text.js';
+import { cell, LineBuilder, visibleWidth, type Style } from '../render/text.js';
 
 interface Column {
   title: string;

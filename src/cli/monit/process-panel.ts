@@ -4,7 +4,7 @@ import { formatBytes, formatExit, formatUptime } from '../render/format.js';
 import { statusColor } from '../render/process-table.js';
 import { peak, sparkline } from './sparkline.js';
 import type { History } from './state.js';
-import { LineBuilder, truncateStart, visibleWidth } from './text.js';
+import { LineBuilder, truncateStart, visibleWidth } from '../render/text.js';
 
 export interface PanelView {
   colors: Palette;

@@ -1,6 +1,6 @@
 import type { LogLine } from '../../protocol/events.js';
 import type { DaemonInfo, ProcessInfo } from '../../protocol/process-info.js';
-import { sanitizeLine } from './text.js';
+import { sanitizeLine } from '../render/text.js';
 
 /** CPU and memory samples kept per process: one a second, a minute of history. */
 export const HISTORY_SAMPLES = 60;

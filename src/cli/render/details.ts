@@ -33,5 +33,5 @@ export function renderProcessDetails(p: ProcessInfo, colors: Palette, now = Date
     ['stop exit codes', s.stopExitCodes.length > 0 ? s.stopExitCodes.join(', ') : '-'],
     ['kill', s.shutdownWithMessage ? `'shutdown' message, SIGKILL after ${s.killTimeout} ms` : `${s.killSignal}, SIGKILL after ${s.killTimeout} ms`],
   ];
-  return `${colors.bold(`${p.name} (id ${p.id})`)}\n${renderDetails(rows, { colors: colors.enabled })}`;
+  return `${colors.bold(`${p.name} (id ${p.id})`)}\n${renderDetails(rows, colors)}`;
 }

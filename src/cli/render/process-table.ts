@@ -33,5 +33,5 @@ export function renderProcessTable(processes: readonly ProcessInfo[], colors: Pa
       p.cpu === null ? '-' : `${p.cpu}%`,
       p.memory === null ? '-' : formatBytes(p.memory),
     ]);
-  return renderTable(head, rows, { colors: colors.enabled });
+  return renderTable(head, rows, colors);
 }
