@@ -52,8 +52,24 @@ function answers(port) {
   });
 }
 
+/** Bare Node's start in the same run: the floor every CLI command stands on, and how loaded the machine is. */
+async function nodeBaseline() {
+  const { execFile } = require('node:child_process');
+  const { baseEnv } = require('./lib/managers.js');
+  const times = [];
+  for (let i = 0; i < LIST_RUNS; i += 1) {
+    const began = performance.now();
+    await new Promise((resolve, reject) =>
+      execFile(process.execPath, ['-e', '0'], { env: baseEnv({}) }, (error) => (error ? reject(error) : resolve())),
+    );
+    times.push(performance.now() - began);
+  }
+  return median(times);
+}
+
 async function main() {
   const results = {};
+  const bare = await nodeBaseline();
   for (const make of [tsm, pm2]) {
     const manager = make();
     if (!manager) continue;
@@ -71,6 +87,7 @@ async function main() {
   console.log(`| list | ${ms(t.list)} | ${p ? ms(p.list) : '-'} | ${p ? ratio(t.list, p.list) : '-'} |`);
   console.log(`| start until the port answers | ${ms(t.start)} | ${p ? ms(p.start) : '-'} | ${p ? ratio(t.start, p.start) : '-'} |`);
   console.log(`| daemon RSS | ${mb(t.rss)} | ${p ? mb(p.rss) : '-'} | ${p ? ratio(t.rss, p.rss) : '-'} |`);
+  console.log(`\nBaseline in the same run: \`node -e 0\` median ${ms(bare)} (the floor under every command).`);
   return results;
 }
 
