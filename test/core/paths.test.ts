@@ -18,6 +18,7 @@ describe('homePaths', () => {
       daemonLog: '/home/ann/.tsm/daemon.log',
       logsDir: '/home/ann/.tsm/logs',
       appsFile: '/home/ann/.tsm/apps.json',
+      dumpFile: '/home/ann/.tsm/dump.json',
     });
   });
 });
