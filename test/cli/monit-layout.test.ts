@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { layout, type Size } from '../../src/cli/monit/layout.js';
 import { applyKey, applyLogLine, applyProcesses, applySkipped, initialState, type MonitState } from '../../src/cli/monit/state.js';
-import { stripAnsi, visibleWidth } from '../../src/cli/monit/text.js';
+import { stripAnsi, visibleWidth } from '../../src/cli/render/text.js';
 import { PLAIN, type Palette } from '../../src/cli/render/colors.js';
 import { buildAppSpec } from '../../src/core/app-spec.js';
 import type { DaemonInfo, ProcessInfo } from '../../src/protocol/process-info.js';

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { FrameRenderer } from '../../src/cli/monit/renderer.js';
 import { Screen } from '../../src/cli/monit/screen.js';
 import { peak, sparkline } from '../../src/cli/monit/sparkline.js';
-import { cell, LineBuilder, sanitizeLine, stripAnsi, truncate, truncateStart, visibleWidth } from '../../src/cli/monit/text.js';
+import { cell, LineBuilder, sanitizeLine, stripAnsi, truncate, truncateStart, visibleWidth } from '../../src/cli/render/text.js';
 
 const ESC = '\u001b';
 
