@@ -1,5 +1,5 @@
 import { TsmError } from '../core/errors.js';
-import type { HomePaths } from '../core/paths.js';
+import { checkSocketPath, type HomePaths } from '../core/paths.js';
 import { TSM_VERSION } from '../protocol/version.js';
 import { DaemonConnection } from './connection.js';
 import { ensureHome } from './home.js';
@@ -14,15 +14,19 @@ export interface ClientOptions {
   allowVersionMismatch?: boolean;
 }
 
-/** Connects to this home's daemon, starting it if asked; null when none runs and launch is false. */
+/**
+ * Connects to this home's daemon, starting it if asked; null when none runs and launch is false.
+ * Only a command that starts a daemon creates the home: `tsm list` in a fresh shell leaves none.
+ */
 export async function connectDaemon(options: ClientOptions): Promise<DaemonConnection | null> {
   const { paths } = options;
-  await ensureHome(paths);
+  checkSocketPath(paths);
+  if (options.launch) await ensureHome(paths);
   let connection: DaemonConnection;
   try {
     connection = await DaemonConnection.open({ socketPath: paths.socket, daemonLog: paths.daemonLog });
   } catch (error) {
-    if (!isNotRunning(error)) throw error;
+    if (!isNotRunning(error)) throw unusableHome(paths, error) ?? error;
     if (!options.launch) return null;
     connection = await launchDaemon(paths, options.env);
   }
@@ -35,6 +39,17 @@ export async function connectDaemon(options: ClientOptions): Promise<DaemonConne
     );
   }
   return connection;
+}
+
+/** A home that cannot hold a socket (below a file, not ours to enter) says so by name. */
+function unusableHome(paths: HomePaths, error: unknown): TsmError | null {
+  const code = (error as { cause?: NodeJS.ErrnoException })?.cause?.code;
+  if (code !== 'ENOTDIR' && code !== 'EACCES') return null;
+  return new TsmError(
+    'E_HOME',
+    `TSM_HOME ${paths.home} cannot be used: ${code} (its socket cannot be reached there). Set TSM_HOME to a directory you can write.`,
+    { cause: error },
+  );
 }
 
 /** No socket file, or a socket file nobody listens on (a daemon that died). */

@@ -83,6 +83,17 @@ describe('lifecycle', () => {
     }
   });
 
+  it('list, jlist and kill with no daemon start none and create no home', async () => {
+    home = new TestHome();
+    const fresh = `${home.home}/never-made`;
+    for (const args of [['list'], ['jlist'], ['kill']]) {
+      const result = await home.run(args, { env: { TSM_HOME: fresh } });
+      expect(result.code).toBe(0);
+    }
+    const { existsSync } = await import('node:fs');
+    expect(existsSync(fresh)).toBe(false);
+  });
+
   it('treats all as matching nothing, without error, when no app runs', async () => {
     home = new TestHome();
     await home.ok(['ping']);
