@@ -44,3 +44,22 @@ describe('save and resurrect', () => {
     expect(result.stderr).toContain("Run 'tsm save' while your apps run");
   });
 });
+
+describe('resurrect with ids taken meanwhile', () => {
+  it('gives the saved processes unique ids when some saved ids are in use', async () => {
+    home = new TestHome();
+    await home.ok(['start', 'idle.js', '--name', 'early']); // id 0
+    await home.ok(['start', 'idle.js', '--name', 'web', '-i', '2']); // ids 1, 2
+    await home.ok(['save']);
+    await home.ok(['kill']);
+    // A new daemon numbers from 0 again: ids 0 and 1 are taken, saved id 2 is free.
+    await home.ok(['start', 'idle.js', '--name', 'x']);
+    await home.ok(['start', 'idle.js', '--name', 'y']);
+    await home.ok(['resurrect']);
+    const list = await home.list();
+    const ids = list.map((p) => p.id);
+    expect(new Set(ids).size).toBe(ids.length);
+    expect(list.find((p) => p.name === 'web' && p.instance === 1)!.id).toBe(2);
+    expect(list.map((p) => p.name).sort()).toEqual(['early', 'web', 'web', 'x', 'y']);
+  });
+});

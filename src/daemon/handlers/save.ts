@@ -25,14 +25,14 @@ export async function handleResurrect(state: DaemonState): Promise<Result<'resur
   }
   const taken = new Set(state.registry.all().map((entry) => entry.id));
   const present = new Set(state.registry.all().map((entry) => entry.spec.name));
+  const apps = saved.apps.filter((app) => !present.has(app.spec.name));
+  // Saved ids still free are reserved first, for every app, so an id allocated for a taken one
+  // can never be one that a later app was saved with.
+  for (const id of apps.flatMap((app) => app.ids)) if (!taken.has(id)) state.registry.reserveId(id);
   const added: ProcEntry[] = [];
-  for (const app of saved.apps) {
-    if (present.has(app.spec.name)) continue;
+  for (const app of apps) {
     const ids = app.ids.map((id) => (taken.has(id) ? state.registry.allocateId() : id));
-    for (const id of ids) {
-      taken.add(id);
-      state.registry.reserveId(id);
-    }
+    for (const id of ids) taken.add(id);
     const entries =
       app.desired === 'running' ? await state.supervisor.startApp(app.spec, ids) : state.supervisor.addStopped(app.spec, ids);
     added.push(...entries);
