@@ -125,7 +125,8 @@ describe('tsm monit', () => {
   it('opens with no app, shows apps as they start, follows the selected one, redraws on resize, quits clean', async () => {
     home = new TestHome();
     const t = await openMonit(home);
-    const empty = await t.waitScreen('the empty dashboard', (s) => s.includes('no apps yet'));
+    // A frame is one write, but capture-pane can land in the middle of it: wait for its last line too.
+    const empty = await t.waitScreen('the empty dashboard', (s) => s.includes('no apps yet') && s.includes('q quit'));
     expect(empty).toMatch(/tsm monit\s+daemon pid \d+ · up \d+s · 0 apps · rss [\d.]+mb/);
     expect(empty).toContain('q quit');
     expect(await t.pane('alternate_on')).toBe('1');
@@ -156,7 +157,10 @@ describe('tsm monit', () => {
 
     await t.run(['resize-window', '-t', t.session, '-x', '60', '-y', '20']);
     // Until monit redraws, tmux shows the old frame cropped: wait for the narrow layout's summary.
-    const narrow = await t.waitScreen('the narrow layout', (s) => /^ticker \(id 2\) online · pid \d+/m.test(s));
+    const narrow = await t.waitScreen(
+      'the narrow layout',
+      (s) => /^ticker \(id 2\) online · pid \d+/m.test(s) && /^ q quit/m.test(s),
+    );
     const lines = narrow.replace(/\n$/, '').split('\n');
     expect(lines).toHaveLength(20);
     expect(narrow).not.toContain('interpreter'); // the side panel is gone
