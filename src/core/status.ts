@@ -29,19 +29,10 @@ const TABLE: Record<StatusEvent, Partial<Record<Status, Status>>> = {
   halt: { 'waiting-restart': 'stopped', errored: 'stopped', stopped: 'stopped' },
 };
 
-export function canTransition(from: Status, event: StatusEvent): boolean {
-  return TABLE[event][from] !== undefined;
-}
-
 export function transition(from: Status, event: StatusEvent): Status {
   const to = TABLE[event][from];
   if (to === undefined) {
     throw new TsmError('E_INTERNAL', `illegal status change: '${event}' while '${from}'`);
   }
   return to;
-}
-
-/** Statuses in which a live OS process exists (or is about to). */
-export function hasProcess(status: Status): boolean {
-  return status === 'launching' || status === 'online' || status === 'stopping';
 }
