@@ -1,6 +1,6 @@
 import { resolve } from 'node:path';
-import type { LogInput, StartInput } from '../core/app-spec.js';
-import { DEFAULT_DATE_FORMAT, isNullFile } from '../core/log-spec.js';
+import type { StartInput } from '../core/app-spec.js';
+import { toLogInput, type LogOptionNames } from '../core/log-input.js';
 import { TsmError } from '../core/errors.js';
 import {
   checkAppName,
@@ -8,9 +8,7 @@ import {
   parseDuration,
   parseExitCodes,
   parseInstances,
-  parseRotateInterval,
   parseSignal,
-  parseSize,
   splitArgs,
 } from '../core/parse.js';
 
@@ -78,33 +76,40 @@ export function toStartInput(
   if (flags.shutdownWithMessage) input.shutdownWithMessage = true;
   if (flags.listenTimeout !== undefined) input.listenTimeout = parseDuration('--listen-timeout', flags.listenTimeout);
   if (flags.waitReady) input.waitReady = true;
-  const logs = toLogInput(flags, input.cwd ?? context.cwd);
+  const logs = toLogInput(
+    {
+      out: flags.output,
+      err: flags.error,
+      combined: flags.log,
+      merge: flags.mergeLogs,
+      time: flags.time,
+      dateFormat: flags.logDateFormat,
+      type: flags.logType,
+      maxSize: flags.logMaxSize,
+      retain: flags.logRetain,
+      compress: flags.logCompress,
+      interval: flags.logRotateInterval,
+    },
+    input.cwd ?? context.cwd,
+    FLAG_NAMES,
+  );
   if (Object.keys(logs).length > 0) input.logs = logs;
   return input;
 }
 
-/** Log paths are relative to the app's cwd, as PM2 takes them; NULL and /dev/null stay as they are. */
-function toLogInput(flags: StartFlags, appCwd: string): LogInput {
-  const logs: LogInput = {};
-  const path = (value: string): string => (isNullFile(value) ? value : resolve(appCwd, value));
-  if (flags.output !== undefined) logs.out = path(flags.output);
-  if (flags.error !== undefined) logs.err = path(flags.error);
-  if (flags.log !== undefined) logs.combined = path(flags.log);
-  if (flags.mergeLogs) logs.merge = true;
-  if (flags.logDateFormat !== undefined) logs.dateFormat = nonEmpty('--log-date-format', flags.logDateFormat);
-  else if (flags.time) logs.dateFormat = DEFAULT_DATE_FORMAT;
-  if (flags.logType !== undefined) {
-    if (flags.logType !== 'json' && flags.logType !== 'text') {
-      throw new TsmError('E_USAGE', `--log-type ${flags.logType}: expected json (or text, the default).`);
-    }
-    logs.type = flags.logType;
-  }
-  if (flags.logMaxSize !== undefined) logs.maxSize = parseSize('--log-max-size', flags.logMaxSize);
-  if (flags.logRetain !== undefined) logs.retain = parseCount('--log-retain', flags.logRetain, 1);
-  if (flags.logCompress) logs.compress = true;
-  if (flags.logRotateInterval !== undefined) logs.interval = parseRotateInterval('--log-rotate-interval', flags.logRotateInterval);
-  return logs;
-}
+const FLAG_NAMES: LogOptionNames = {
+  out: '--output',
+  err: '--error',
+  combined: '--log',
+  merge: '--merge-logs',
+  time: '--time',
+  dateFormat: '--log-date-format',
+  type: '--log-type',
+  maxSize: '--log-max-size',
+  retain: '--log-retain',
+  compress: '--log-compress',
+  interval: '--log-rotate-interval',
+};
 
 function nonEmpty(flag: string, value: string): string {
   if (value.trim() === '') throw new TsmError('E_USAGE', `${flag}: expected a value.`);
@@ -117,3 +122,4 @@ export function stringEnv(env: NodeJS.ProcessEnv): Record<string, string> {
   for (const [key, value] of Object.entries(env)) if (value !== undefined) out[key] = value;
   return out;
 }
+

@@ -1,16 +1,14 @@
 import { isAbsolute, resolve } from 'node:path';
-import type { ExecMode, LogInput, StartInput } from './app-spec.js';
+import type { ExecMode, StartInput } from './app-spec.js';
 import { TsmError } from './errors.js';
-import { DEFAULT_DATE_FORMAT } from './log-spec.js';
+import { toLogInput, type LogOptionNames } from './log-input.js';
 import {
   checkAppName,
   parseCount,
   parseDuration,
   parseExitCodes,
   parseInstances,
-  parseRotateInterval,
   parseSignal,
-  parseSize,
   splitArgs,
 } from './parse.js';
 
@@ -122,42 +120,40 @@ function toInput(app: EcosystemApp, options: EcosystemOptions): StartInput {
   if (signal !== undefined) input.killSignal = parseSignal('kill_signal', signal);
   if (flag('shutdown_with_message')) input.shutdownWithMessage = true;
   if (flag('wait_ready')) input.waitReady = true;
-  const logs = logInput(cwd, text, flag);
+  const logs = toLogInput(
+    {
+      out: text('out_file') ?? text('output'),
+      err: text('error_file') ?? text('error'),
+      combined: text('log_file') ?? text('log'),
+      merge: flag('merge_logs') === true || flag('combine_logs') === true,
+      time: flag('time'),
+      dateFormat: text('log_date_format'),
+      type: text('log_type'),
+      maxSize: text('log_max_size'),
+      retain: text('log_retain'),
+      compress: flag('log_compress'),
+      interval: text('log_rotate_interval'),
+    },
+    cwd,
+    FIELD_NAMES,
+  );
   if (Object.keys(logs).length > 0) input.logs = logs;
   return input;
 }
 
-function logInput(
-  cwd: string,
-  text: (key: string) => string | undefined,
-  flag: (key: string) => boolean | undefined,
-): LogInput {
-  const logs: LogInput = {};
-  const path = (value: string): string => (value === 'NULL' || value === '/dev/null' ? value : resolve(cwd, value));
-  const out = text('out_file') ?? text('output');
-  const err = text('error_file') ?? text('error');
-  const combined = text('log_file') ?? text('log');
-  if (out !== undefined) logs.out = path(out);
-  if (err !== undefined) logs.err = path(err);
-  if (combined !== undefined) logs.combined = path(combined);
-  if (flag('merge_logs') || flag('combine_logs')) logs.merge = true;
-  const format = text('log_date_format');
-  if (format !== undefined) logs.dateFormat = format;
-  else if (flag('time')) logs.dateFormat = DEFAULT_DATE_FORMAT;
-  const type = text('log_type');
-  if (type !== undefined) {
-    if (type !== 'json' && type !== 'text') throw new TsmError('E_USAGE', `log_type ${type}: expected json.`);
-    logs.type = type;
-  }
-  const size = text('log_max_size');
-  if (size !== undefined) logs.maxSize = parseSize('log_max_size', size);
-  const retain = text('log_retain');
-  if (retain !== undefined) logs.retain = parseCount('log_retain', retain, 1);
-  if (flag('log_compress')) logs.compress = true;
-  const interval = text('log_rotate_interval');
-  if (interval !== undefined) logs.interval = parseRotateInterval('log_rotate_interval', interval);
-  return logs;
-}
+const FIELD_NAMES: LogOptionNames = {
+  out: 'out_file',
+  err: 'error_file',
+  combined: 'log_file',
+  merge: 'merge_logs',
+  time: 'time',
+  dateFormat: 'log_date_format',
+  type: 'log_type',
+  maxSize: 'log_max_size',
+  retain: 'log_retain',
+  compress: 'log_compress',
+  interval: 'log_rotate_interval',
+};
 
 /** The CLI's environment, then the app's `env`, then `env_<name>` with --env <name>. */
 function environment(app: EcosystemApp, options: EcosystemOptions): Record<string, string> {
