@@ -46,14 +46,15 @@ async function reloadCluster(
     const failed = outcomes.flatMap((reason, index) => (reason ? [{ entry: batch[index]!, reason }] : []));
     if (failed.length > 0) {
       const left = entries.length - start - batch.length + failed.length;
-      for (const { entry, reason } of failed) {
+      const lines = failed.map(({ entry, reason }) => {
         const line = `reload of ${spec.name} failed at instance ${entry.instance} (id ${entry.id}): ${reason}`;
         state.logger.error(line);
         state.appendToErrorLog(entry, `[tsm] ${line}; the old worker keeps serving`);
-      }
+        return `${line}.`;
+      });
       return (
-        failed.map(({ entry, reason }) => `reload of ${spec.name} failed at instance ${entry.instance} (id ${entry.id}): ${reason}.`).join('\n') +
-        `\nThe old worker keeps serving; ${left} worker(s) of ${spec.name} were not reloaded. See ${failed[0]!.entry.logs.err ?? state.paths.daemonLog}`
+        `${lines.join('\n')}\nThe old worker keeps serving; ${left} worker(s) of ${spec.name} were not reloaded. ` +
+        `See ${failed[0]!.entry.logs.err ?? state.paths.daemonLog}`
       );
     }
   }
