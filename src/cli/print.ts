@@ -1,3 +1,4 @@
+import { TsmError } from '../core/errors.js';
 import type { ChangeResult } from '../protocol/methods.js';
 import type { CliContext } from './context.js';
 import { loadPalette } from './render/colors.js';
@@ -33,4 +34,14 @@ export async function printChange(
   for (const [name, ids] of byName) await notice(ctx, `${verb} ${name} (${ids.length === 1 ? 'id' : 'ids'} ${ids.join(', ')})`);
   if (result.changed.length === 0) await notice(ctx, `nothing to ${PRESENT[verb]}: no app matched`);
   await printTable(ctx, result);
+  if (result.notSaved !== undefined) throw notSavedError(`the processes were ${verb}`, result.notSaved);
+}
+
+/** The change was made; only its record on disk failed: a failure, but not of the change. */
+export function notSavedError(what: string, why: string): TsmError {
+  return new TsmError(
+    'E_SAVE',
+    `${what}, but the app list could not be saved: ${why}. The daemon keeps running them as shown; ` +
+      'the list is saved again with the next change, once the cause (a full disk?) is gone.',
+  );
 }

@@ -9,6 +9,7 @@ export const ERROR_CODES = [
   'E_NOT_FOUND', // no app with that name or id
   'E_ALREADY_RUNNING', // start of an app that already runs, without -f
   'E_BUSY', // another operation on the same app is under way (a reload)
+  'E_CANCELLED', // a later operation on the same app superseded this one (a stop after a restart)
   'E_HOME', // TSM_HOME unusable: not writable, socket path too long
   'E_DAEMON_START', // the daemon did not come up
   'E_DAEMON_GONE', // the connection to the daemon broke
@@ -17,6 +18,7 @@ export const ERROR_CODES = [
   'E_PROTOCOL', // a malformed or oversized frame
   'E_SPAWN', // a process could not be started
   'E_RELOAD_FAILED', // a replacement worker did not become ready
+  'E_SAVE', // a change was made, but the app list could not be written (a full disk)
   'E_INTERNAL', // a bug: the daemon caught something it did not expect
 ] as const;
 

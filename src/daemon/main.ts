@@ -11,7 +11,10 @@ import { MetricsSampler } from './metrics.js';
 import { AppStore } from './persist.js';
 import { acquirePidLock, releasePidLock } from './pid-lock.js';
 import { Registry } from './registry.js';
-import { restoreAfterCrash } from './restore.js';
+import { Owners } from './owner/owners.js';
+import { spawnRealProcess } from './process/spawn-process.js';
+import { registerSaved, restoreSaved } from './restore.js';
+import { SaveGate } from './save-gate.js';
 import { listen } from './server.js';
 import type { DaemonState } from './state.js';
 import { Supervisor } from './supervisor.js';
@@ -52,6 +55,8 @@ export async function runDaemon(options: DaemonOptions): Promise<number> {
   const registry = new Registry();
   const sinks = new LogSinks((path, error) => logger.error(`log file ${path} failed; its lines are dropped until reopened`, error));
   const store = new AppStore(paths.appsFile);
+  const owners = new Owners();
+  const saves = new SaveGate(() => store.save(registry.all(), false));
   const state: DaemonState = {
     paths,
     startedAt: Date.now(),
@@ -62,8 +67,19 @@ export async function runDaemon(options: DaemonOptions): Promise<number> {
     store,
     hub,
     sampler: new MetricsSampler(registry, options.sampleIntervalMs ?? 1000, () => hub.emit('sample')),
+    owners,
     supervisor: new Supervisor({
+      home: paths.home,
       registry,
+      spawnProcess: spawnRealProcess,
+      accepting: () => !state.shuttingDown,
+      prepareLogs: async () => {},
+      requestRevive: (entry) => {
+        owners
+          .of(entry.spec.name)
+          .submit('revive', () => state.supervisor.revive(entry))
+          .catch((error: unknown) => logger.warn(`${entry.spec.name} (id ${entry.id}) not restarted: ${(error as Error).message}`));
+      },
       logger,
       sinks,
       logsDir: paths.logsDir,
@@ -80,20 +96,29 @@ export async function runDaemon(options: DaemonOptions): Promise<number> {
       logFile.reopen();
       return sinks.reopenAll() + 1;
     },
-    busyApps: new Set(),
     appendToErrorLog(entry, line) {
       const path = entry.logs.err ?? entry.logs.combined;
       if (path === null) return;
       sinks.acquire(path, entry.spec.logs.rotation).write(`${new Date().toISOString()} ${line}\n`);
       sinks.release(path);
     },
-    save: () => store.save(registry.all(), false),
+    save: () => saves.save(),
     async stopAllForShutdown() {
       state.shuttingDown = true;
-      const running = registry.all().filter((entry) => entry.proc !== null).length;
-      await Promise.all(registry.all().map((entry) => state.supervisor.stop(entry, false)));
-      await store.save(registry.all(), true);
-      return running;
+      const stopped = registry.all().filter((entry) => entry.proc !== null).length;
+      // Apps being created have an owner before they have processes: they are covered too.
+      const names = [...new Set([...registry.all().map((entry) => entry.spec.name), ...owners.busy()])];
+      await owners
+        .submitAll(names, 'shutdown', (name) => Promise.all(registry.byName(name).map((entry) => state.supervisor.stop(entry, false))))
+        .catch((error: unknown) => logger.error('stopping the apps failed', error));
+      // Written whatever the gate holds: every saved app is in the registry by now.
+      return store.save(registry.all(), true).then(
+        () => ({ stopped }),
+        (error: unknown) => {
+          logger.error(`the app list could not be saved at shutdown`, error);
+          return { stopped, notSaved: (error as Error).message };
+        },
+      );
     },
     requestShutdown() {
       // After the reply to `kill` has been written: the socket flushes on the next turns.
@@ -127,11 +152,25 @@ export async function runDaemon(options: DaemonOptions): Promise<number> {
   process.on('unhandledRejection', (error) => logger.error('unhandled rejection (daemon keeps running)', error));
 
   const saved = await store.load();
-  if (saved && !saved.cleanShutdown && saved.apps.length > 0) await restoreAfterCrash(state, saved);
+  const crashed = saved !== null && !saved.cleanShutdown && saved.apps.length > 0;
+  if (crashed) {
+    logger.warn(`the previous daemon did not shut down cleanly; restoring ${saved.apps.length} app(s)`);
+    saves.hold();
+  }
+  const registered = crashed ? registerSaved(state, saved) : null;
   server = await listen(state, handlers);
-  await state.save();
   state.sampler.start();
   logger.info(`daemon ${process.pid} listening on ${paths.socket}`);
+  if (registered) {
+    void restoreSaved(state, registered)
+      .then(() => saves.release())
+      .then(
+        () => logger.info('restore complete'),
+        (error: unknown) => logger.error('restore failed', error),
+      );
+  } else {
+    await state.save().catch((error: unknown) => logger.error('the app list could not be saved', error));
+  }
   return finished;
 }
 

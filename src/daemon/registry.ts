@@ -47,8 +47,13 @@ export class Registry {
     this.entries.set(entry.id, entry);
   }
 
-  remove(id: number): void {
-    this.entries.delete(id);
+  get(id: number): ProcEntry | undefined {
+    return this.entries.get(id);
+  }
+
+  /** Forgets the entry; a newer entry that took the id meanwhile (start -f) stays. */
+  remove(id: number, entry: ProcEntry): void {
+    if (this.entries.get(id) === entry) this.entries.delete(id);
   }
 
   byName(name: string): ProcEntry[] {
@@ -60,7 +65,7 @@ export class Registry {
    * names the typo. `all` matches everything (and nothing, without error, when no app runs).
    */
   resolve(targets: readonly string[]): ProcEntry[] {
-    if (!Array.isArray(targets) || targets.length === 0) {
+    if (!Array.isArray(targets) || targets.length === 0 || targets.some((t) => typeof t !== 'string')) {
       throw new TsmError('E_USAGE', 'no target given: name an app, an id, or all.');
     }
     const found = new Map<number, ProcEntry>();
@@ -91,7 +96,11 @@ export class Registry {
   }
 }
 
-export function toInfo(entry: ProcEntry): ProcessInfo {
+/**
+ * What the daemon tells about a process. The app's environment (which holds its secrets) is
+ * only in `describe` (`tsm show`): `list` and every `monit` table go without it.
+ */
+export function toInfo(entry: ProcEntry, withEnv = false): ProcessInfo {
   return {
     id: entry.id,
     name: entry.spec.name,
@@ -108,6 +117,6 @@ export function toInfo(entry: ProcEntry): ProcessInfo {
     outLog: entry.logs.out,
     errLog: entry.logs.err,
     combinedLog: entry.logs.combined,
-    spec: entry.spec,
+    spec: withEnv ? entry.spec : { ...entry.spec, env: {} },
   };
 }

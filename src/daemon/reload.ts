@@ -1,5 +1,6 @@
 import type { AppSpec } from '../core/app-spec.js';
 import type { ReloadProgress } from '../protocol/events.js';
+import { checkpoint } from './owner/app-owner.js';
 import type { ExitInfo, RunningProcess } from './process/running-process.js';
 import { terminate } from './process/terminate.js';
 import type { ProcEntry } from './registry.js';
@@ -17,8 +18,14 @@ export type ReplaceOutcome = { ok: true; progress: ReloadProgress } | { ok: fals
  * old worker out: it leaves the rotation, finishes its connections, and is stopped. A replacement
  * that is not ready in time, or dies first, is stopped, and the old worker keeps serving.
  */
-export async function replaceWorker(state: DaemonState, entry: ProcEntry, spec: AppSpec): Promise<ReplaceOutcome> {
+export async function replaceWorker(
+  state: DaemonState,
+  entry: ProcEntry,
+  spec: AppSpec,
+  signal: AbortSignal,
+): Promise<ReplaceOutcome> {
   const old = entry.proc;
+  if (!state.supervisor.mayRun(entry)) return { ok: false, reason: 'the app may not run now' };
   const spawnedAt = Date.now();
   let replacement: RunningProcess;
   try {
@@ -26,11 +33,12 @@ export async function replaceWorker(state: DaemonState, entry: ProcEntry, spec: 
   } catch (error) {
     return { ok: false, reason: `the replacement could not be started: ${(error as Error).message}` };
   }
-  const ready = await waitUntilReady(replacement, spec);
+  const ready = await waitUntilReady(replacement, spec, signal);
   const readyMs = Date.now() - spawnedAt;
-  const superseded = entry.proc !== old || entry.status !== 'online';
-  if (!ready.ok || superseded) {
+  const superseded = entry.proc !== old || entry.status !== 'online' || !state.supervisor.mayRun(entry);
+  if (!ready.ok || superseded || signal.aborted) {
     await terminate(replacement, spec);
+    checkpoint(signal); // cancelled: the caller hears why from the abort's reason
     return { ok: false, reason: ready.ok ? 'the app was stopped while it reloaded' : ready.reason };
   }
   state.supervisor.adopt(entry, replacement, spec);
@@ -51,7 +59,12 @@ export async function replaceWorker(state: DaemonState, entry: ProcEntry, spec: 
   return { ok: true, progress };
 }
 
-function waitUntilReady(proc: RunningProcess, spec: AppSpec): Promise<{ ok: true } | { ok: false; reason: string }> {
+/** Resolves when the replacement is ready, exits, times out, or the reload is cancelled. */
+function waitUntilReady(
+  proc: RunningProcess,
+  spec: AppSpec,
+  signal: AbortSignal,
+): Promise<{ ok: true } | { ok: false; reason: string }> {
   const awaited = spec.waitReady ? "send 'ready'" : 'listen';
   return new Promise((resolve) => {
     const finish = (result: { ok: true } | { ok: false; reason: string }): void => {
@@ -59,8 +72,10 @@ function waitUntilReady(proc: RunningProcess, spec: AppSpec): Promise<{ ok: true
       proc.off('listening', onListening);
       proc.off('message', onMessage);
       proc.off('exit', onExit);
+      signal.removeEventListener('abort', onAbort);
       resolve(result);
     };
+    const onAbort = (): void => finish({ ok: false, reason: 'the reload was cancelled' });
     const onListening = (): void => {
       if (!spec.waitReady) finish({ ok: true });
     };
@@ -76,7 +91,9 @@ function waitUntilReady(proc: RunningProcess, spec: AppSpec): Promise<{ ok: true
     proc.on('listening', onListening);
     proc.on('message', onMessage);
     proc.once('exit', onExit);
+    signal.addEventListener('abort', onAbort);
     if (proc.hasExited) void proc.exited.then(onExit);
+    if (signal.aborted) onAbort();
   });
 }
 

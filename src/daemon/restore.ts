@@ -1,31 +1,55 @@
-import { setTimeout as delay } from 'node:timers/promises';
 import type { SavedApp, SavedState } from './persist.js';
-import { commandLineOf, isAlive, signalAll } from './process/kill-tree.js';
+import { endProcesses, findOrphans } from './process/orphans.js';
+import type { ProcEntry } from './registry.js';
 import type { DaemonState } from './state.js';
 
 /**
- * After a daemon crash: fork-mode apps outlive their daemon (their own process group), and would
- * hold their ports against the replacements. Those still running the saved script are stopped,
- * then every app that should run is started again under its old ids.
+ * After a daemon crash, in two steps. `registerSaved` runs before the socket listens: every
+ * saved app is in the list again (stopped for now), so commands see and queue on them, and ids
+ * stay what users know. `restoreSaved` then ends what the dead daemon left running (fork-mode
+ * apps outlive their daemon and would hold their ports), and starts every app that should run,
+ * each as an operation of its app's owner, so a stop or delete meanwhile wins.
  */
-export async function restoreAfterCrash(state: DaemonState, saved: SavedState): Promise<void> {
-  state.logger.warn(`the previous daemon did not shut down cleanly; restoring ${saved.apps.length} app(s)`);
-  await Promise.all(saved.apps.map((app) => stopOrphans(app)));
+export function registerSaved(state: DaemonState, saved: SavedState): Map<SavedApp, ProcEntry[]> {
+  const registered = new Map<SavedApp, ProcEntry[]>();
   for (const app of saved.apps) {
     for (const id of app.ids) state.registry.reserveId(id);
-    if (app.desired === 'running') {
-      await state.supervisor.startApp(app.spec, app.ids);
-    } else {
-      state.supervisor.addStopped(app.spec, app.ids);
-    }
+    const entries = state.supervisor.createEntries(app.spec, app.ids);
+    for (const entry of entries) entry.desired = app.desired;
+    registered.set(app, entries);
   }
+  return registered;
 }
 
-async function stopOrphans(app: SavedApp): Promise<void> {
-  const orphans = (app.pids ?? []).filter((pid) => isAlive(pid) && commandLineOf(pid).includes(app.spec.script));
-  if (orphans.length === 0) return;
-  signalAll(orphans.map((pid) => -pid), app.spec.killSignal);
-  const deadline = Date.now() + app.spec.killTimeout;
-  while (orphans.some(isAlive) && Date.now() < deadline) await delay(50);
-  signalAll(orphans.filter(isAlive).map((pid) => -pid), 'SIGKILL');
+export async function restoreSaved(state: DaemonState, registered: Map<SavedApp, ProcEntry[]>): Promise<void> {
+  await endLeftovers(state, [...registered.keys()]);
+  const restores = [...registered].map(([app, entries]) => {
+    if (app.desired !== 'running') return Promise.resolve();
+    return state.owners
+      .of(app.spec.name)
+      .submit('restore', async (signal) => {
+        const outcomes = await Promise.allSettled(entries.map((entry) => state.supervisor.launch(entry, signal)));
+        for (const outcome of outcomes) {
+          if (outcome.status === 'rejected') throw outcome.reason;
+        }
+      })
+      .catch((error: unknown) => state.logger.error(`could not restore ${app.spec.name}: ${(error as Error).message}`));
+  });
+  await Promise.all(restores);
+}
+
+/** Each app's leftovers get its own kill signal and timeout; those of no saved app, SIGTERM. */
+async function endLeftovers(state: DaemonState, apps: readonly SavedApp[]): Promise<void> {
+  const home = state.paths.home;
+  const all = findOrphans({ home, keep: new Set() });
+  if (all.length === 0) return;
+  state.logger.warn(`ending ${all.length} process(es) the previous daemon left running (pids ${all.join(', ')})`);
+  const claimed = new Set<number>();
+  const ends = apps.map((app) => {
+    const pids = app.ids.flatMap((id) => findOrphans({ home, id, keep: claimed }));
+    for (const pid of pids) claimed.add(pid);
+    return endProcesses(pids, app.spec.killSignal, app.spec.killTimeout);
+  });
+  ends.push(endProcesses(all.filter((pid) => !claimed.has(pid)), 'SIGTERM', 5000));
+  await Promise.all(ends);
 }

@@ -62,7 +62,9 @@ async function dispatch(
   if (typeof id !== 'number' || !isMethodName(method)) {
     return errorReply(replyId, new TsmError('E_PROTOCOL', `bad request: expected {id, method, params}; unknown method ${JSON.stringify(method)}`));
   }
-  if (state.shuttingDown && method !== 'ping') {
+  // `kill` is let through: it waits for the shutdown under way and answers, so a CLI that
+  // asks again always gets an answer and sees the daemon exit.
+  if (state.shuttingDown && method !== 'ping' && method !== 'kill') {
     return errorReply(id, new TsmError('E_DAEMON_GONE', 'the daemon is shutting down; run the command again in a moment.'));
   }
   try {

@@ -3,6 +3,7 @@ import type { EventHub } from './event-hub.js';
 import type { Logger } from './logger.js';
 import type { LogSinks } from './logs/log-sinks.js';
 import type { MetricsSampler } from './metrics.js';
+import type { Owners } from './owner/owners.js';
 import type { AppStore } from './persist.js';
 import type { ProcEntry, Registry } from './registry.js';
 import type { Supervisor } from './supervisor.js';
@@ -20,17 +21,20 @@ export interface DaemonState {
   sinks: LogSinks;
   /** Live lines and samples, for subscribers. */
   hub: EventHub;
+  /** The owner of each app: every change to an app's processes is an operation submitted there. */
+  owners: Owners;
   /** Persists the app list; called after every change a command makes. */
   save(): Promise<void>;
-  /** Stops every app without forgetting which should run (for resurrect); returns how many ran. */
-  stopAllForShutdown(): Promise<number>;
+  /**
+   * Stops every app without forgetting which should run (for resurrect), and saves the list;
+   * never throws: a save that fails is reported in `notSaved`, and the shutdown goes on.
+   */
+  stopAllForShutdown(): Promise<{ stopped: number; notSaved?: string }>;
   /** Asks main to exit once the current reply is sent. */
   requestShutdown(): void;
   shuttingDown: boolean;
   /** Opens every log file again by path (the daemon's own too); returns how many. */
   reopenLogs(): number;
-  /** Apps with a reload or restart under way. */
-  busyApps: Set<string>;
   /** A line from tsm itself in an app's error log (why its reload failed). */
   appendToErrorLog(entry: ProcEntry, line: string): void;
 }

@@ -1,4 +1,5 @@
 import type { AppSpec } from '../core/app-spec.js';
+import type { LogFiles } from '../core/log-spec.js';
 import { logFilesFor } from '../core/log-spec.js';
 import { decideAfterExit } from '../core/restart-policy.js';
 import { transition } from '../core/status.js';
@@ -6,60 +7,112 @@ import type { Logger } from './logger.js';
 import type { LogSinks } from './logs/log-sinks.js';
 import { captureOutput, type StreamName } from './logs/output-capture.js';
 import { ProcessLogs } from './logs/process-logs.js';
-import { ClusterProcess } from './process/cluster-process.js';
-import { ForkProcess } from './process/fork-process.js';
+import { checkpoint } from './owner/app-owner.js';
+import { endProcesses, findOrphans, withTrees } from './process/orphans.js';
 import type { ExitInfo, RunningProcess } from './process/running-process.js';
+import type { SpawnProcess } from './process/spawn-process.js';
 import { terminate } from './process/terminate.js';
 import type { ProcEntry, Registry } from './registry.js';
 
 export interface SupervisorDeps {
+  home: string;
   registry: Registry;
   logger: Logger;
   sinks: LogSinks;
   logsDir: string;
+  spawnProcess: SpawnProcess;
   onLine: (entry: ProcEntry, stream: StreamName, line: string) => void;
   /** A process got a new pid (start or restart): the saved list records pids for crash recovery. */
   onSpawn: () => void;
+  /** False once the daemon shuts down: from then on nothing is spawned. */
+  accepting: () => boolean;
+  /** Creates and opens an entry's log files, or throws a TsmError naming the file: before any spawn. */
+  prepareLogs: (files: LogFiles, entry: ProcEntry) => Promise<void>;
+  /** A crashed process's restart delay is over: its app's owner decides when it runs again. */
+  requestRevive: (entry: ProcEntry) => void;
 }
 
 /**
- * Starts, stops and restarts processes, and applies the restart policy when one exits on its
- * own. Every status change goes through `transition`; every exit goes through `onExit`, which
- * tells a deliberate stop (status 'stopping') from a crash by the status alone.
+ * The mechanics of one process at a time: spawn, stop, replace, and the restart policy's verdict
+ * when a process exits on its own. It decides nothing about overlapping commands: callers are the
+ * operations an app's owner runs one at a time (src/daemon/owner/). Two rules hold here whatever
+ * the caller does:
+ * - a process is spawned only for an entry that is in the registry, should run, and while the
+ *   daemon accepts work, with its log files already open;
+ * - every status change goes through `transition`; an exit while 'stopping' is a stop, any other
+ *   exit is judged by the restart policy.
  */
 export class Supervisor {
+  /** Every process spawned and not yet exited, adopted or not: orphan searches spare them. */
+  private readonly live = new Set<RunningProcess>();
+
   constructor(private readonly deps: SupervisorDeps) {}
 
-  /** Creates the processes of a new app and starts them; resolves when each is up or gone. */
-  async startApp(spec: AppSpec, ids?: readonly number[]): Promise<ProcEntry[]> {
-    const entries: ProcEntry[] = [];
-    for (let instance = 0; instance < spec.instances; instance += 1) {
-      const id = ids?.[instance] ?? this.deps.registry.allocateId();
-      const entry = this.createEntry(spec, id, instance);
-      this.deps.registry.add(entry);
-      entries.push(entry);
-    }
-    this.deps.logger.info(`start ${spec.name}: ${spec.instances} ${spec.execMode} process(es) of ${spec.script}`);
-    await Promise.all(entries.map((entry) => this.launch(entry)));
-    return entries;
-  }
-
-  /** Registers an app's processes without starting them (a saved app that was stopped). */
-  addStopped(spec: AppSpec, ids: readonly number[]): ProcEntry[] {
+  /** Registers the processes of an app, stopped; `launch` runs them. */
+  createEntries(spec: AppSpec, ids: readonly number[]): ProcEntry[] {
     return ids.map((id, instance) => {
       const entry = this.createEntry(spec, id, instance);
-      entry.desired = 'stopped';
       this.deps.registry.add(entry);
       return entry;
     });
   }
 
-  async start(entry: ProcEntry): Promise<void> {
+  /**
+   * Spawns the entry's process; resolves once it is up, or has already exited. Throws when its
+   * log files cannot be opened (nothing is spawned then) or when `signal` says the operation was
+   * cancelled; does nothing for an entry that may not run (deleted, stopped, daemon shutting down).
+   */
+  async launch(entry: ProcEntry, signal?: AbortSignal): Promise<void> {
+    if (!this.mayRun(entry)) return;
+    try {
+      await this.deps.prepareLogs(entry.logs, entry);
+    } catch (error) {
+      entry.lastExit = { code: null, signal: null, at: Date.now(), error: (error as Error).message };
+      throw error;
+    }
+    if (signal) checkpoint(signal);
+    if (!this.mayRun(entry)) return; // changed while the files opened
+    entry.status = transition(entry.status, 'spawn');
+    let proc: RunningProcess;
+    try {
+      proc = this.spawn(entry, entry.spec);
+    } catch (error) {
+      // spawn() throws synchronously only on arguments it cannot use; nothing was started.
+      entry.status = transition(entry.status, 'give-up');
+      entry.lastExit = { code: null, signal: null, at: Date.now(), error: (error as Error).message };
+      this.deps.logger.error(`${label(entry)} could not be started`, error);
+      return;
+    }
+    this.attach(entry, proc);
+    proc.once('up', () => {
+      if (entry.proc === proc && entry.status === 'launching') entry.status = transition(entry.status, 'up');
+    });
+    await new Promise<void>((resolve) => {
+      proc.once('up', () => resolve());
+      proc.once('exit', () => resolve());
+    });
+  }
+
+  /** Starts a process that is not running, counting afresh towards the crash-loop limit. */
+  async start(entry: ProcEntry, signal?: AbortSignal): Promise<void> {
     if (entry.status === 'launching' || entry.status === 'online' || entry.status === 'stopping') return;
     this.clearTimer(entry);
+    entry.desired = 'running';
     entry.unstableRestarts = 0;
     entry.backoff = 0;
-    await this.launch(entry);
+    await this.launch(entry, signal);
+  }
+
+  /** The restart policy's restart, once its delay is over: only if the process still waits for it. */
+  async revive(entry: ProcEntry): Promise<void> {
+    if (entry.status !== 'waiting-restart' || entry.restartTimer !== null) return;
+    entry.restarts += 1;
+    try {
+      await this.launch(entry);
+    } catch (error) {
+      if (entry.status === 'waiting-restart') entry.status = transition(entry.status, 'halt');
+      this.deps.logger.error(`${label(entry)} could not be restarted: ${(error as Error).message}`);
+    }
   }
 
   /** Stops the process; `remember: false` (daemon shutdown) keeps the wish that it should run. */
@@ -80,9 +133,32 @@ export class Supervisor {
     this.deps.logger.info(`stopped ${label(entry)} (${describeExit(info)})`);
   }
 
+  /** Stops the process and forgets the entry: after this, nothing can spawn for it again. */
   async remove(entry: ProcEntry): Promise<void> {
     await this.stop(entry);
-    this.deps.registry.remove(entry.id);
+    this.deps.registry.remove(entry.id, entry);
+  }
+
+  /**
+   * A new process for an entry that keeps its current one for now: a reload's replacement. It
+   * writes to the entry's logs at once, but exits are not the entry's business until `adopt`.
+   */
+  spawnReplacement(entry: ProcEntry, spec: AppSpec): RunningProcess {
+    return this.spawn(entry, spec);
+  }
+
+  /** The replacement becomes the entry's process; the old one is the caller's to retire. */
+  adopt(entry: ProcEntry, proc: RunningProcess, spec: AppSpec): void {
+    entry.spec = spec;
+    entry.restarts += 1;
+    entry.unstableRestarts = 0;
+    entry.backoff = 0;
+    this.attach(entry, proc);
+  }
+
+  /** True while a process of the entry may be spawned. */
+  mayRun(entry: ProcEntry): boolean {
+    return this.deps.accepting() && entry.desired === 'running' && this.deps.registry.get(entry.id) === entry;
   }
 
   private createEntry(spec: AppSpec, id: number, instance: number): ProcEntry {
@@ -106,47 +182,6 @@ export class Supervisor {
     };
   }
 
-  /** Spawns the entry's process; resolves once it is up, or has already exited. */
-  private launch(entry: ProcEntry): Promise<void> {
-    entry.status = transition(entry.status, 'spawn');
-    entry.desired = 'running';
-    let proc: RunningProcess;
-    try {
-      proc = this.spawn(entry, entry.spec);
-    } catch (error) {
-      // spawn() throws synchronously only on arguments it cannot use; nothing was started.
-      entry.status = transition(entry.status, 'give-up');
-      entry.lastExit = { code: null, signal: null, at: Date.now(), error: (error as Error).message };
-      this.deps.logger.error(`${label(entry)} could not be started`, error);
-      return Promise.resolve();
-    }
-    this.attach(entry, proc);
-    proc.once('up', () => {
-      if (entry.proc === proc && entry.status === 'launching') entry.status = transition(entry.status, 'up');
-    });
-    return new Promise((resolve) => {
-      proc.once('up', () => resolve());
-      proc.once('exit', () => resolve());
-    });
-  }
-
-  /**
-   * A new process for an entry that keeps its current one for now: a reload's replacement. It
-   * writes to the entry's logs at once, but exits are not the entry's business until `adopt`.
-   */
-  spawnReplacement(entry: ProcEntry, spec: AppSpec): RunningProcess {
-    return this.spawn(entry, spec);
-  }
-
-  /** The replacement becomes the entry's process; the old one is the caller's to retire. */
-  adopt(entry: ProcEntry, proc: RunningProcess, spec: AppSpec): void {
-    entry.spec = spec;
-    entry.restarts += 1;
-    entry.unstableRestarts = 0;
-    entry.backoff = 0;
-    this.attach(entry, proc);
-  }
-
   /** Creates the OS process with the entry's identity and captures its output. */
   private spawn(entry: ProcEntry, spec: AppSpec): RunningProcess {
     const env = {
@@ -154,13 +189,30 @@ export class Supervisor {
       NODE_APP_INSTANCE: String(entry.instance),
       pm_id: String(entry.id), // PM2's name, read by apps written for it
       TSM_APP_NAME: spec.name,
+      // With pm_id, how the app's leftovers are found (process/orphans.ts); a `tsm` the app runs
+      // talks to this daemon.
+      TSM_HOME: this.deps.home,
     };
-    const proc = spec.execMode === 'cluster' ? new ClusterProcess(spec, env) : new ForkProcess(spec, env);
+    const proc = this.deps.spawnProcess(spec, env);
+    this.live.add(proc);
     const logs = new ProcessLogs(entry, this.deps.sinks, (stream, line) => this.deps.onLine(entry, stream, line));
     captureOutput(proc, logs);
-    // The files stay open only while this process lives (after its last lines are written).
-    void proc.exited.then(() => setImmediate(() => logs.release()));
+    void proc.exited.then(() => {
+      this.live.delete(proc);
+      this.endLeftovers(entry, spec);
+      // The files stay open only while this process lives (after its last lines are written).
+      setImmediate(() => logs.release());
+    });
     return proc;
+  }
+
+  /** What a process of the entry left running when it exited (its children) is ended too. */
+  private endLeftovers(entry: ProcEntry, spec: AppSpec): void {
+    const keep = withTrees([...this.live].flatMap((proc) => (proc.pid === undefined ? [] : [proc.pid])));
+    const orphans = findOrphans({ home: this.deps.home, id: entry.id, keep });
+    if (orphans.length === 0) return;
+    this.deps.logger.warn(`${label(entry)} left ${orphans.length} process(es) behind (pids ${orphans.join(', ')}); ending them`);
+    void endProcesses(orphans, spec.killSignal, spec.killTimeout);
   }
 
   /** Makes `proc` the entry's process: from now on its exit is judged by the restart policy. */
@@ -208,11 +260,12 @@ export class Supervisor {
       this.deps.logger.warn(`${what}; restarting in ${decision.delayMs} ms`);
       entry.restartTimer = setTimeout(() => {
         entry.restartTimer = null;
-        entry.restarts += 1;
-        void this.launch(entry);
+        this.deps.requestRevive(entry);
       }, decision.delayMs);
     } else if (decision.action === 'done') {
       entry.status = transition(entry.status, 'done');
+      // It ended as it meant to: a daemon restored after a crash must not run it again.
+      entry.desired = 'stopped';
       this.deps.logger.info(`${what}; not restarted (a stop exit code, or autorestart is off)`);
     } else {
       entry.status = transition(entry.status, 'give-up');

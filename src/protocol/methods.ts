@@ -10,6 +10,8 @@ export interface TargetParams {
 export interface ChangeResult {
   changed: ProcessInfo[];
   processes: ProcessInfo[];
+  /** Set when the change was made but the app list could not be saved: why, naming the file. */
+  notSaved?: string;
 }
 
 export type StartParams =
@@ -54,7 +56,7 @@ export interface Methods {
   /** Answers at once, then pushes events on this request id until the connection closes. */
   subscribe: { params: SubscribeParams; result: { subscribed: true } };
   /** Stops every app, answers, then the daemon exits. */
-  kill: { params: Record<string, never>; result: { stopped: number } };
+  kill: { params: Record<string, never>; result: { stopped: number; notSaved?: string } };
 }
 
 export type MethodName = keyof Methods;

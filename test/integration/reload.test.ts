@@ -152,7 +152,7 @@ describe('reload', () => {
     await waitFor('the replacement worker to exist', () => workersOfHome().length === 3);
     const second = await home.run(['reload', 'web']);
     expect(second.code).toBe(1);
-    expect(second.stderr).toContain('cannot reload web: a reload or restart of it is already under way');
+    expect(second.stderr).toContain('cannot reload web: a reload of it is already under way');
     expect((await first).code).toBe(0);
     const after = await home.byName('web');
     for (let i = 0; i < 2; i += 1) expect(after[i]!.pid).not.toBe(before[i]!.pid);

@@ -1,7 +1,7 @@
 import { TsmError } from '../../core/errors.js';
 import type { CliContext } from '../context.js';
 import { withDaemon } from '../daemon-call.js';
-import { notice } from '../print.js';
+import { notice, notSavedError } from '../print.js';
 
 const EXIT_WAIT_MS = 10_000;
 
@@ -16,9 +16,11 @@ export async function kill(ctx: CliContext): Promise<void> {
         return;
       }
       // Apps get their whole kill timeout each; the reply comes once they are all down.
-      const { stopped } = await daemon.request('kill', {}, { timeoutMs: 120_000 });
+      const { stopped, notSaved } = await daemon.request('kill', {}, { timeoutMs: 120_000 });
       await waitForExit(daemon.waitClosed(), daemon.daemon.pid, ctx.paths.daemonLog);
-      await notice(ctx, `stopped ${stopped} process(es) and the daemon (pid ${daemon.daemon.pid})`);
+      const what = `stopped ${stopped} process(es) and the daemon (pid ${daemon.daemon.pid})`;
+      if (notSaved !== undefined) throw notSavedError(what, notSaved);
+      await notice(ctx, what);
     },
     { allowVersionMismatch: true },
   );

@@ -2,7 +2,8 @@ import { truncate } from 'node:fs/promises';
 import type { MethodName, Params, Result } from '../../protocol/methods.js';
 import { toInfo } from '../registry.js';
 import type { DaemonState } from '../state.js';
-import { appsOf, changeResult, restartTogether, withAppsBusy } from './common.js';
+import { deleteAll, restartAll, setAppSpec, stopAll } from '../owner/operations.js';
+import { changeResult, onApps } from './common.js';
 import type { RequestContext } from './context.js';
 import { daemonInfo } from './daemon-info.js';
 import { handleReload } from './reload.js';
@@ -32,33 +33,27 @@ export const handlers: HandlerTable = {
   },
 
   async list(state) {
-    return state.registry.all().map(toInfo);
+    return state.registry.all().map((entry) => toInfo(entry));
   },
 
   async describe(state, params) {
-    return state.registry.resolve(params?.targets).map(toInfo);
+    return state.registry.resolve(params?.targets).map((entry) => toInfo(entry, true));
   },
 
   start: handleStart,
 
   async stop(state, params) {
-    const entries = state.registry.resolve(params?.targets);
-    await Promise.all(entries.map((entry) => state.supervisor.stop(entry)));
-    await state.save();
-    return changeResult(state, entries);
+    const changed = await onApps(state, params?.targets, 'stop', (entries) => stopAll(state, entries));
+    return changeResult(state, changed);
   },
 
   async restart(state, params) {
-    const entries = state.registry.resolve(params?.targets);
-    await withAppsBusy(state, entries, 'restart', async () => {
-      if (params.env) for (const [spec, appEntries] of appsOf(entries)) {
-        const next = { ...spec, env: params.env };
-        for (const entry of appEntries) entry.spec = next;
-      }
-      await restartTogether(state, entries);
+    const changed = await onApps(state, params?.targets, 'restart', async (entries, signal) => {
+      const first = entries[0];
+      if (params.env && first) setAppSpec(state, first.spec.name, { ...first.spec, env: params.env });
+      await restartAll(state, entries, signal);
     });
-    await state.save();
-    return changeResult(state, entries);
+    return changeResult(state, changed);
   },
 
   reload: handleReload,
@@ -86,15 +81,16 @@ export const handlers: HandlerTable = {
   },
 
   async delete(state, params) {
-    const entries = state.registry.resolve(params?.targets);
-    await Promise.all(entries.map((entry) => state.supervisor.remove(entry)));
-    await state.save();
-    return changeResult(state, entries);
+    const changed = await onApps(state, params?.targets, 'delete', (entries) => deleteAll(state, entries));
+    return changeResult(state, changed);
   },
 
   async kill(state) {
-    const stopped = await state.stopAllForShutdown();
-    state.requestShutdown();
-    return { stopped };
+    try {
+      return await state.stopAllForShutdown();
+    } finally {
+      // Whatever failed on the way (a save on a full disk), the daemon still exits.
+      state.requestShutdown();
+    }
   },
 };

@@ -3,6 +3,7 @@ import type { Result } from '../../protocol/methods.js';
 import { AppStore } from '../persist.js';
 import type { ProcEntry } from '../registry.js';
 import type { DaemonState } from '../state.js';
+import { launchOrUndo } from '../owner/operations.js';
 import { changeResult } from './common.js';
 
 /** `tsm save`: the app list as it is now, with what should run, in the dump file. */
@@ -33,11 +34,16 @@ export async function handleResurrect(state: DaemonState): Promise<Result<'resur
   for (const app of apps) {
     const ids = app.ids.map((id) => (taken.has(id) ? state.registry.allocateId() : id));
     for (const id of ids) taken.add(id);
-    const entries =
-      app.desired === 'running' ? await state.supervisor.startApp(app.spec, ids) : state.supervisor.addStopped(app.spec, ids);
+    const entries = await state.owners.of(app.spec.name).submit('create', async (signal) => {
+      // An app of that name may have come while this one waited for its turn: it stays.
+      if (state.registry.byName(app.spec.name).length > 0) return [];
+      const created = state.supervisor.createEntries(app.spec, ids);
+      for (const entry of created) entry.desired = app.desired;
+      if (app.desired === 'running') await launchOrUndo(state, created, signal);
+      return created;
+    });
     added.push(...entries);
   }
-  await state.save();
   state.logger.info(`resurrected ${added.length} process(es) from ${state.paths.dumpFile}`);
   return changeResult(state, added);
 }

@@ -37,7 +37,7 @@ export async function handleSubscribe(
     ctx.emit('log-line', line);
   };
   const onSample = (): void => {
-    ctx.emit('processes', { processes: state.registry.all().map(toInfo), daemon: daemonInfo(state) });
+    ctx.emit('processes', { processes: state.registry.all().map((entry) => toInfo(entry)), daemon: daemonInfo(state) });
   };
   if (topics.has('logs')) state.hub.on('line', onLine);
   if (topics.has('processes')) state.hub.on('sample', onSample);

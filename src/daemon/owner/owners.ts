@@ -1,0 +1,56 @@
+import type { OpKind } from '../../core/overlap.js';
+import { AppOwner } from './app-owner.js';
+
+/**
+ * The owners of the apps, by name. An owner exists while its app has operations; it is created
+ * on the first and forgotten when it falls idle, so a name with no app holds nothing.
+ */
+export class Owners {
+  private readonly byName = new Map<string, AppOwner>();
+
+  of(name: string): AppOwner {
+    let owner = this.byName.get(name);
+    if (!owner) {
+      owner = new AppOwner(name, (idle) => {
+        if (this.byName.get(name) === idle && idle.idle) this.byName.delete(name);
+      });
+      this.byName.set(name, owner);
+    }
+    return owner;
+  }
+
+  /**
+   * One operation on several apps (`tsm stop all`): every app is asked before any is touched,
+   * so a refusal for one changes nothing for the others. Each app's part runs under its owner.
+   */
+  submitAll<T>(names: readonly string[], kind: OpKind, run: (name: string, signal: AbortSignal) => Promise<T>): Promise<T[]> {
+    const owners = [...new Set(names)].map((name) => this.of(name));
+    for (const owner of owners) {
+      const admission = owner.admit(kind);
+      if (admission.ok) continue;
+      for (const unused of owners) this.forgetIfIdle(unused);
+      return Promise.reject(admission.error);
+    }
+    return settleAll(owners.map((owner) => owner.submit(kind, (signal) => run(owner.name, signal))));
+  }
+
+  private forgetIfIdle(owner: AppOwner): void {
+    if (owner.idle && this.byName.get(owner.name) === owner) this.byName.delete(owner.name);
+  }
+
+  /** Names with an operation running or queued (crash recovery, shutdown). */
+  busy(): string[] {
+    return [...this.byName.values()].filter((owner) => !owner.idle).map((owner) => owner.name);
+  }
+}
+
+/**
+ * Like Promise.all, but the command answers only once every app's part has ended, so a reply
+ * never arrives while part of the command still changes processes.
+ */
+async function settleAll<T>(promises: Array<Promise<T>>): Promise<T[]> {
+  const settled = await Promise.allSettled(promises);
+  const failed = settled.find((outcome): outcome is PromiseRejectedResult => outcome.status === 'rejected');
+  if (failed) throw failed.reason;
+  return settled.map((outcome) => (outcome as PromiseFulfilledResult<T>).value);
+}
