@@ -11,6 +11,7 @@ import { MetricsSampler } from './metrics.js';
 import { AppStore } from './persist.js';
 import { acquirePidLock, releasePidLock } from './pid-lock.js';
 import { Registry } from './registry.js';
+import { stopEveryApp } from './owner/operations.js';
 import { Owners } from './owner/owners.js';
 import { spawnRealProcess } from './process/spawn-process.js';
 import { registerSaved, restoreSaved } from './restore.js';
@@ -55,7 +56,7 @@ export async function runDaemon(options: DaemonOptions): Promise<number> {
   const registry = new Registry();
   const sinks = new LogSinks((path, error) => logger.error(`log file ${path} failed; its lines are dropped until reopened`, error));
   const store = new AppStore(paths.appsFile);
-  const owners = new Owners();
+  const owners = new Owners(() => state.shuttingDown);
   const saves = new SaveGate(() => store.save(registry.all(), false));
   const state: DaemonState = {
     paths,
@@ -106,11 +107,7 @@ export async function runDaemon(options: DaemonOptions): Promise<number> {
     async stopAllForShutdown() {
       state.shuttingDown = true;
       const stopped = registry.all().filter((entry) => entry.proc !== null).length;
-      // Apps being created have an owner before they have processes: they are covered too.
-      const names = [...new Set([...registry.all().map((entry) => entry.spec.name), ...owners.busy()])];
-      await owners
-        .submitAll(names, 'shutdown', (name) => Promise.all(registry.byName(name).map((entry) => state.supervisor.stop(entry, false))))
-        .catch((error: unknown) => logger.error('stopping the apps failed', error));
+      await stopEveryApp(state).catch((error: unknown) => logger.error('stopping the apps failed', error));
       // Written whatever the gate holds: every saved app is in the registry by now.
       return store.save(registry.all(), true).then(
         () => ({ stopped }),

@@ -30,6 +30,8 @@ export class AppOwner {
   constructor(
     readonly name: string,
     private readonly onIdle: (owner: AppOwner) => void = () => {},
+    /** True once the daemon shuts down: then every app, even one with no operation, refuses starts. */
+    private readonly closed: () => boolean = () => false,
   ) {}
 
   get idle(): boolean {
@@ -42,7 +44,8 @@ export class AppOwner {
   }
 
   admit(kind: OpKind): Admission {
-    const { refusedBy } = decideOverlap(this.pending, kind);
+    const earlier: OpKind[] = this.closed() ? ['shutdown', ...this.pending] : this.pending;
+    const { refusedBy } = decideOverlap(earlier, kind);
     if (refusedBy === null) return { ok: true };
     const message =
       refusedBy === 'shutdown'

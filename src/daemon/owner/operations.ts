@@ -30,6 +30,18 @@ export async function restartAll(state: DaemonState, entries: readonly ProcEntry
   );
 }
 
+/**
+ * The daemon's shutdown: every app's processes stopped, keeping the wish that they run (for the
+ * next daemon, or resurrect). Apps being created have an owner before they have processes, so
+ * they are covered too; from `accepting()` false on, nothing spawns for them anyway.
+ */
+export async function stopEveryApp(state: DaemonState): Promise<void> {
+  const names = [...new Set([...state.registry.all().map((entry) => entry.spec.name), ...state.owners.busy()])];
+  await state.owners.submitAll(names, 'shutdown', (name) =>
+    Promise.all(state.registry.byName(name).map((entry) => state.supervisor.stop(entry, false))),
+  );
+}
+
 /** Smart start (`tsm start <name>`): what runs is restarted, what is stopped is started. */
 export async function startOrRestart(state: DaemonState, entries: readonly ProcEntry[], signal: AbortSignal): Promise<void> {
   const running = entries.filter(isRunning);

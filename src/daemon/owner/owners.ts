@@ -8,12 +8,19 @@ import { AppOwner } from './app-owner.js';
 export class Owners {
   private readonly byName = new Map<string, AppOwner>();
 
+  /** `closed`: true once the daemon shuts down (see AppOwner). */
+  constructor(private readonly closed: () => boolean = () => false) {}
+
   of(name: string): AppOwner {
     let owner = this.byName.get(name);
     if (!owner) {
-      owner = new AppOwner(name, (idle) => {
-        if (this.byName.get(name) === idle && idle.idle) this.byName.delete(name);
-      });
+      owner = new AppOwner(
+        name,
+        (idle) => {
+          if (this.byName.get(name) === idle && idle.idle) this.byName.delete(name);
+        },
+        this.closed,
+      );
       this.byName.set(name, owner);
     }
     return owner;
