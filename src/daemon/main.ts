@@ -126,8 +126,13 @@ export async function runDaemon(options: DaemonOptions): Promise<number> {
   process.on('uncaughtException', (error) => logger.error('uncaught exception (daemon keeps running)', error));
   process.on('unhandledRejection', (error) => logger.error('unhandled rejection (daemon keeps running)', error));
 
-  const saved = await store.load();
+  const { state: saved, problems } = await store.load();
+  for (const problem of problems) logger.warn(problem);
+  // Until every app is back, the saved list stays the truth on disk: a crash mid-restore must not
+  // leave a half list behind. A failed restore never releases (the daemon exits with the file intact).
+  const hold = store.hold();
   if (saved && !saved.cleanShutdown && saved.apps.length > 0) await restoreAfterCrash(state, saved);
+  await hold.release();
   server = await listen(state, handlers);
   await state.save();
   state.sampler.start();
