@@ -23,7 +23,7 @@ export async function handleResurrect(state: DaemonState): Promise<Result<'resur
   for (const problem of problems) state.logger.warn(problem);
   if (!saved && problems.length > 0) {
     // The dump was set aside (or could not be): nothing is started, the sentences say where it went.
-    throw new TsmError('E_SAVED_INVALID', `nothing was resurrected. ${problems.join(' ')}`);
+    throw new TsmError('E_SAVED_INVALID', problems.join(' '));
   }
   if (!saved) {
     throw new TsmError('E_NOT_FOUND', `nothing to resurrect: ${state.paths.dumpFile} does not exist. Run 'tsm save' while your apps run.`);
