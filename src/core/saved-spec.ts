@@ -20,7 +20,7 @@ export type SpecFieldsWithoutInput = MustBeNever<Exclude<keyof AppSpec, keyof St
 
 /** A saved spec as the daemon can run it, or a TsmError (E_SAVED_INVALID) saying what is wrong. */
 export function checkSavedSpec(value: unknown): AppSpec {
-  if (!isRecord(value)) throw invalid(`the spec is ${describe(value)}, not an object.`);
+  if (!isRecord(value)) throw invalid(`the spec is ${describeValue(value)}, not an object.`);
   for (const key of REQUIRED_FIELDS) {
     if (value[key] === undefined) throw invalid(`the spec has no ${key}.`);
   }
@@ -46,9 +46,9 @@ function toStartInput(spec: Record<string, unknown>): StartInput {
 
 function toLogInput(logs: unknown): StartInput['logs'] {
   if (logs === undefined) return undefined;
-  if (!isRecord(logs)) throw invalid(`logs is ${describe(logs)}, not an object.`);
+  if (!isRecord(logs)) throw invalid(`logs is ${describeValue(logs)}, not an object.`);
   const rotation = logs['rotation'] ?? {};
-  if (!isRecord(rotation)) throw invalid(`logs.rotation is ${describe(rotation)}, not an object.`);
+  if (!isRecord(rotation)) throw invalid(`logs.rotation is ${describeValue(rotation)}, not an object.`);
   const input: Record<string, unknown> = {};
   // In a spec null means "no file"; a request says so with NULL. Undefined: the default file.
   const path = (value: unknown): unknown => (value === null ? 'NULL' : value);
@@ -77,10 +77,12 @@ export function isRecord(value: unknown): value is Record<string, unknown> {
 }
 
 /** What a value is, for a message: `a list`, `null`, `the number 3`. */
-export function describe(value: unknown): string {
+export function describeValue(value: unknown): string {
   if (value === null) return 'null';
   if (Array.isArray(value)) return 'a list';
   if (typeof value === 'object') return 'an object';
   if (value === undefined) return 'missing';
-  return `the ${typeof value} ${JSON.stringify(value)}`;
+  const text = JSON.stringify(value) ?? String(value);
+  // A file can hold megabytes in one field; a message quotes the start of it.
+  return `the ${typeof value} ${text.length > 60 ? `${text.slice(0, 57)}...` : text}`;
 }

@@ -1,5 +1,5 @@
 import type { AppSpec } from './app-spec.js';
-import { checkSavedSpec, describe, isRecord } from './saved-spec.js';
+import { checkSavedSpec, describeValue, isRecord } from './saved-spec.js';
 
 /**
  * The saved app list (apps.json, dump.json): its format, typed on its own because it changes
@@ -20,6 +20,12 @@ export const SAVED_STATE_LIMITS = {
 
 /** Linux pids stop at 2^22; anything above 2^31 is no pid on any platform. */
 const MAX_PID = 2 ** 31 - 1;
+
+/**
+ * The registry numbers new processes from the highest id restored, plus one: ids near 2^53 would
+ * lose precision there and repeat. No list ever reaches 2^31 processes.
+ */
+const MAX_ID = 2 ** 31 - 1;
 
 /** One app as saved: its spec, the ids of its processes in instance order, whether it should run. */
 export interface SavedApp {
@@ -63,17 +69,17 @@ export function parseSavedState(text: string): ParsedSavedState {
 
 /** The top level must hold for the file to be used; below it, each app stands or falls alone. */
 export function checkSavedState(value: unknown): ParsedSavedState {
-  if (!isRecord(value)) return { ok: false, reason: `its top level is ${describe(value)}, not an object` };
+  if (!isRecord(value)) return { ok: false, reason: `its top level is ${describeValue(value)}, not an object` };
   const { version, cleanShutdown, apps } = value;
   if (version !== 1 && version !== SAVED_STATE_VERSION) {
     return typeof version === 'number' && Number.isInteger(version) && version > SAVED_STATE_VERSION
       ? { ok: false, reason: `it is format version ${version}, written by a newer tsm; this one reads versions 1 and 2` }
-      : { ok: false, reason: `its format version is ${describe(version)}, not 1 or 2` };
+      : { ok: false, reason: `its format version is ${describeValue(version)}, not 1 or 2` };
   }
   if (typeof cleanShutdown !== 'boolean') {
-    return { ok: false, reason: `cleanShutdown is ${describe(cleanShutdown)}, not true or false` };
+    return { ok: false, reason: `cleanShutdown is ${describeValue(cleanShutdown)}, not true or false` };
   }
-  if (!Array.isArray(apps)) return { ok: false, reason: `apps is ${describe(apps)}, not a list` };
+  if (!Array.isArray(apps)) return { ok: false, reason: `apps is ${describeValue(apps)}, not a list` };
   if (apps.length > SAVED_STATE_LIMITS.maxApps) {
     return { ok: false, reason: `it lists ${apps.length} apps, more than the ${SAVED_STATE_LIMITS.maxApps} tsm reads` };
   }
@@ -140,11 +146,11 @@ function checkApps(apps: readonly unknown[]): { kept: SavedApp[]; dropped: strin
 }
 
 function checkApp(raw: unknown): SavedApp {
-  if (!isRecord(raw)) throw new Error(`it is ${describe(raw)}, not an object.`);
+  if (!isRecord(raw)) throw new Error(`it is ${describeValue(raw)}, not an object.`);
   const ids = checkIds(raw['ids']);
   const desired = raw['desired'];
   if (desired !== 'running' && desired !== 'stopped') {
-    throw new Error(`desired is ${describe(desired)}, not "running" or "stopped".`);
+    throw new Error(`desired is ${describeValue(desired)}, not "running" or "stopped".`);
   }
   const pids = raw['pids'] ?? []; // only a hint for stopping orphans: none is a fine default
   if (!Array.isArray(pids) || !pids.every((pid) => Number.isInteger(pid) && pid > 1 && pid <= MAX_PID)) {
@@ -156,10 +162,10 @@ function checkApp(raw: unknown): SavedApp {
 }
 
 function checkIds(ids: unknown): number[] {
-  if (!Array.isArray(ids) || ids.length === 0) throw new Error(`ids is ${describe(ids)}, not a list of at least one id.`);
+  if (!Array.isArray(ids) || ids.length === 0) throw new Error(`ids is ${describeValue(ids)}, not a list of at least one id.`);
   for (const id of ids) {
-    if (!Number.isSafeInteger(id) || (id as number) < 0) {
-      throw new Error(`ids must be whole numbers of at least 0, got ${shorten(JSON.stringify(id) ?? 'undefined')}.`);
+    if (!Number.isInteger(id) || (id as number) < 0 || (id as number) > MAX_ID) {
+      throw new Error(`ids must be whole numbers from 0 to ${MAX_ID}, got ${shorten(JSON.stringify(id) ?? 'undefined')}.`);
     }
   }
   if (new Set(ids).size !== ids.length) throw new Error('the same id is listed twice in its ids.');

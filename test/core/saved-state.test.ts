@@ -192,7 +192,8 @@ describe('checkSavedState: each app stands or falls alone', () => {
   it.each([
     ['no ids', { ids: [] }, /ids is a list, not a list of at least one id/],
     ['ids missing', { ids: undefined }, /ids is missing/],
-    ['a negative id', { ids: [-1] }, /ids must be whole numbers of at least 0, got -1/],
+    ['a negative id', { ids: [-1] }, /ids must be whole numbers from 0 to 2147483647, got -1/],
+    ['an id the registry could not count past', { ids: [2 ** 53 - 1] }, /got 9007199254740991/],
     ['a fractional id', { ids: [1.5] }, /got 1.5/],
     ['an id as text', { ids: ['1'] }, /got "1"/],
     ['an id twice', { ids: [1, 1] }, /the same id is listed twice/],
