@@ -18,7 +18,8 @@ export const ERROR_CODES = [
   'E_PROTOCOL', // a malformed or oversized frame
   'E_SPAWN', // a process could not be started
   'E_RELOAD_FAILED', // a replacement worker did not become ready
-  'E_SAVE', // a change was made, but the app list could not be written (a full disk)
+  'E_SAVE', // the app list could not be written (a full disk, no permission); the previous file is kept
+  'E_SAVED_INVALID', // a saved app list (apps.json, dump.json) could not be read; it was set aside
   'E_INTERNAL', // a bug: the daemon caught something it did not expect
 ] as const;
 

@@ -15,7 +15,6 @@ import { stopEveryApp } from './owner/operations.js';
 import { Owners } from './owner/owners.js';
 import { spawnRealProcess } from './process/spawn-process.js';
 import { registerSaved, restoreSaved } from './restore.js';
-import { SaveGate } from './save-gate.js';
 import { listen } from './server.js';
 import type { DaemonState } from './state.js';
 import { Supervisor } from './supervisor.js';
@@ -57,7 +56,6 @@ export async function runDaemon(options: DaemonOptions): Promise<number> {
   const sinks = new LogSinks((path, error) => logger.error(`log file ${path} failed; its lines are dropped until reopened`, error));
   const store = new AppStore(paths.appsFile);
   const owners = new Owners(() => state.shuttingDown);
-  const saves = new SaveGate(() => store.save(registry.all(), false));
   const state: DaemonState = {
     paths,
     startedAt: Date.now(),
@@ -103,12 +101,12 @@ export async function runDaemon(options: DaemonOptions): Promise<number> {
       sinks.acquire(path, entry.spec.logs.rotation).write(`${new Date().toISOString()} ${line}\n`);
       sinks.release(path);
     },
-    save: () => saves.save(),
+    save: () => store.save(registry.all(), false),
     async stopAllForShutdown() {
       state.shuttingDown = true;
       const stopped = registry.all().filter((entry) => entry.proc !== null).length;
       await stopEveryApp(state).catch((error: unknown) => logger.error('stopping the apps failed', error));
-      // Written whatever the gate holds: every saved app is in the registry by now.
+      // Under a restore's hold this is written at the release, once the cancelled restores end.
       return store.save(registry.all(), true).then(
         () => ({ stopped }),
         (error: unknown) => {
@@ -148,19 +146,20 @@ export async function runDaemon(options: DaemonOptions): Promise<number> {
   process.on('uncaughtException', (error) => logger.error('uncaught exception (daemon keeps running)', error));
   process.on('unhandledRejection', (error) => logger.error('unhandled rejection (daemon keeps running)', error));
 
-  const saved = await store.load();
+  const { state: saved, problems } = await store.load();
+  for (const problem of problems) logger.warn(problem);
   const crashed = saved !== null && !saved.cleanShutdown && saved.apps.length > 0;
-  if (crashed) {
-    logger.warn(`the previous daemon did not shut down cleanly; restoring ${saved.apps.length} app(s)`);
-    saves.hold();
-  }
+  // Until every app is back, the saved list stays the truth on disk: a crash mid-restore must not
+  // leave a half list behind. Saves asked for meanwhile are written once, at the release.
+  const hold = crashed ? store.hold() : null;
+  if (crashed) logger.warn(`the previous daemon did not shut down cleanly; restoring ${saved.apps.length} app(s)`);
   const registered = crashed ? registerSaved(state, saved) : null;
   server = await listen(state, handlers);
   state.sampler.start();
   logger.info(`daemon ${process.pid} listening on ${paths.socket}`);
-  if (registered) {
+  if (registered && hold) {
     void restoreSaved(state, registered)
-      .then(() => saves.release())
+      .then(() => hold.release())
       .then(
         () => logger.info('restore complete'),
         (error: unknown) => logger.error('restore failed', error),

@@ -20,7 +20,12 @@ export async function handleSave(state: DaemonState): Promise<Result<'save'>> {
  * if it was running when saved. Saved ids are kept where they are free.
  */
 export async function handleResurrect(state: DaemonState): Promise<Result<'resurrect'>> {
-  const saved = await new AppStore(state.paths.dumpFile).load();
+  const { state: saved, problems } = await new AppStore(state.paths.dumpFile).load();
+  for (const problem of problems) state.logger.warn(problem);
+  if (!saved && problems.length > 0) {
+    // The dump was set aside (or could not be): nothing is started, the sentences say where it went.
+    throw new TsmError('E_SAVED_INVALID', problems.join(' '));
+  }
   if (!saved) {
     throw new TsmError('E_NOT_FOUND', `nothing to resurrect: ${state.paths.dumpFile} does not exist. Run 'tsm save' while your apps run.`);
   }
