@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { TsmError } from '../core/errors.js';
 import { checkSocketPath, type HomePaths } from '../core/paths.js';
 import { TSM_VERSION } from '../protocol/version.js';
@@ -15,8 +16,9 @@ export interface ClientOptions {
 }
 
 /**
- * Connects to this home's daemon, starting it if asked; null when none runs and launch is false.
- * Only a command that starts a daemon creates the home: `tsm list` in a fresh shell leaves none.
+ * Connects to this home's daemon, starting it if asked, or if the last one crashed; null when none
+ * runs and launch is false. Only a command that starts a daemon creates the home: `tsm list` in
+ * a fresh shell leaves none.
  */
 export async function connectDaemon(options: ClientOptions): Promise<DaemonConnection | null> {
   const { paths } = options;
@@ -27,7 +29,9 @@ export async function connectDaemon(options: ClientOptions): Promise<DaemonConne
     connection = await DaemonConnection.open({ socketPath: paths.socket, daemonLog: paths.daemonLog });
   } catch (error) {
     if (!isNotRunning(error)) throw unusableHome(paths, error) ?? error;
-    if (!options.launch) return null;
+    // A daemon that died without a clean shutdown left its pid file: even a read-only command
+    // starts a new one, which restores the apps and ends what the dead one left running.
+    if (!options.launch && !existsSync(paths.pidFile)) return null;
     connection = await launchDaemon(paths, options.env);
   }
   if (!connection.versionMatches && !options.allowVersionMismatch) {
