@@ -4,40 +4,17 @@
 // (whole, each process's lines in order, none missing), the time until the last is in its file,
 // and the daemon's peak RSS during the flood. Then `logs --lines 200 --nostream` on a 1 GB log,
 // and rotation at 1 MB during the flood with nothing lost across files.
-const { readdirSync, readFileSync, writeFileSync, openSync, writeSync, closeSync, mkdtempSync, rmSync } = require('node:fs');
+const { writeFileSync, openSync, writeSync, closeSync, mkdtempSync, rmSync } = require('node:fs');
 const { tmpdir } = require('node:os');
 const { join } = require('node:path');
 const { performance } = require('node:perf_hooks');
-const { gunzipSync } = require('node:zlib');
 const { tsm, pm2, rssOf } = require('./lib/managers.js');
 const { median, ms, mb, ratio } = require('./lib/stats.js');
 const { waitFor } = require('./lib/net.js');
+const { readLines } = require('./lib/log-lines.js');
 
 const TOTAL = Number(process.env.BENCH_LOG_LINES ?? 200_000);
 const FLOOD = join(__dirname, 'apps', 'flood.js');
-
-/** Every line of every file in `dir` whose name starts with `prefix` (rotated and gzipped included). */
-function readLines(dir, prefix) {
-  const lines = [];
-  // Oldest first: app.log.3, app.log.2, app.log.1, then app.log.
-  const rank = (name) => {
-    const match = /^(.*?\.log)(?:\.(\d+))?(?:\.gz)?$/.exec(name);
-    return [match ? match[1] : name, match && match[2] ? -Number(match[2]) : 0];
-  };
-  const names = readdirSync(dir)
-    .filter((name) => name.startsWith(prefix))
-    .sort((a, b) => {
-      const [baseA, indexA] = rank(a);
-      const [baseB, indexB] = rank(b);
-      return baseA === baseB ? indexA - indexB : baseA < baseB ? -1 : 1;
-    });
-  for (const name of names) {
-    const raw = readFileSync(join(dir, name));
-    const text = (name.endsWith('.gz') ? gunzipSync(raw) : raw).toString('utf8');
-    for (const line of text.split('\n')) if (line !== '') lines.push({ file: name, line });
-  }
-  return lines;
-}
 
 /** Checks wholeness and order: per pid and stream, sequence numbers strictly increase by 2. */
 function check(lines, expected) {

@@ -1,6 +1,13 @@
 'use strict';
 // `npm run bench [-- spine reload]`: runs the named suites (default: all) and prints markdown.
-const SUITES = { spine: './spine.js', reload: './reload.js', logs: './logs.js' };
+const SUITES = {
+  spine: './spine.js',
+  reload: './reload.js',
+  logs: './logs.js',
+  requests: './requests.js',
+  chaos: './chaos.js',
+  soak: './soak.js',
+};
 
 async function main() {
   const names = process.argv.slice(2).filter((name) => name in SUITES);

@@ -165,7 +165,8 @@ describe('restart policy', () => {
     const loopLog = join(home.home, 'loop.log');
     await home.ok(['start', 'idle.js', '--name', 'calm']);
     // A long delay, so the stop surely lands while the restart is pending.
-    await home.ok(['start', 'rp-crash-log.js', '--name', 'looping', '--restart-delay', '2000'], {
+    // Long enough for a loaded 2-core machine to run `tsm stop` within it.
+    await home.ok(['start', 'rp-crash-log.js', '--name', 'looping', '--restart-delay', '4000'], {
       env: { CRASH_LOG: loopLog },
     });
     const [calm] = await home.byName('calm');
@@ -177,7 +178,7 @@ describe('restart policy', () => {
 
     // A witness app started after the stop: once it has crashed, waited as long and crashed again,
     // a restart timer the stop failed to clear would have fired too.
-    await home.ok(['start', 'rp-crash-log.js', '--name', 'witness', '--restart-delay', '2000', '--max-restarts', '1'], {
+    await home.ok(['start', 'rp-crash-log.js', '--name', 'witness', '--restart-delay', '4000', '--max-restarts', '1'], {
       env: { CRASH_LOG: join(home.home, 'witness.log') },
     });
     await waitFor('the witness to be errored', () => statusOf('witness', 'errored'), { timeoutMs: 15_000 });
