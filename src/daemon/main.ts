@@ -74,7 +74,7 @@ export async function runDaemon(options: DaemonOptions): Promise<number> {
       registry,
       spawnProcess: spawnRealProcess,
       accepting: () => !state.shuttingDown,
-      prepareLogs: async () => {},
+      prepareLogs: (files) => sinks.prepare(files),
       requestRevive: (entry) => {
         owners
           .of(entry.spec.name)

@@ -64,6 +64,9 @@ describe('prepareLogFiles', () => {
     const error = await refusal({ out: null, err: null, combined: join(dir, 'file', 'x', 'all.log') });
     expect(error.code).toBe('E_LOG');
     expect(error.message).toMatch(/^cannot open the combined log .*file\/x\/all\.log: a part of its folder is a file/);
+    // The file as the folder itself: mkdir -p fails with EEXIST there, not ENOTDIR.
+    const direct = await refusal({ out: join(dir, 'file', 'out.log'), err: null, combined: null });
+    expect(direct.message).toMatch(/^cannot open the output log .*file\/out\.log: a part of its folder is a file/);
   });
 
   it('refuses a directory and a FIFO, without waiting for a reader', async () => {

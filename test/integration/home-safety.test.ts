@@ -156,18 +156,30 @@ describe('log files', () => {
     expect(readFileSync(at, 'utf8')).toBe('WHO=at\n');
   });
 
-  it('given as a symbolic link are not written through: the target is left alone and the daemon log says why', async () => {
+  it('given as a symbolic link are refused at start with E_LOG: nothing is spawned, the target is left alone', async () => {
     home = new TestHome();
     const target = join(home.home, 'target');
     writeFileSync(target, 'precious\n');
     const link = join(home.home, 'link.log');
     symlinkSync(target, link);
-    await home.run(['start', 'idle.js', '--name', 'hs', '-o', link]);
-    await waitFor('the refusal in the daemon log', () =>
-      readFileSync(home.paths.daemonLog, 'utf8').includes(`${link}: it is a symbolic link`),
-    );
+    const result = await home.run(['start', 'idle.js', '--name', 'hs', '-o', link]);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain(`cannot open the output log ${link}: it is a symbolic link`);
+    expect(await home.list()).toEqual([]);
+    expect(processesOfHome(home.home)).toEqual([await home.daemonPid()]);
     expect(readFileSync(target, 'utf8')).toBe('precious\n');
     expect(lstatSync(link).isSymbolicLink()).toBe(true);
+  });
+
+  it('below a regular file are refused at start, naming the file; nothing is spawned', async () => {
+    home = new TestHome();
+    writeFileSync(join(home.home, 'plain'), '');
+    const path = join(home.home, 'plain', 'err.log');
+    const result = await home.run(['start', 'idle.js', '--name', 'hs', '-i', '2', '-e', path]);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(/cannot open the error log \S*\/plain\/err-\d\.log: a part of its folder is a file/);
+    expect(await home.list()).toEqual([]);
+    expect(processesOfHome(home.home)).toEqual([await home.daemonPid()]);
   });
 });
 

@@ -102,6 +102,8 @@ export function logOpenError(path: string, error: unknown, label = 'log file'): 
   const why: Record<string, string> = {
     ELOOP: 'it is a symbolic link, and tsm does not write logs through links (whoever can change the link could point it at any file). Give the real path, or remove the link',
     ENOTDIR: 'a part of its folder is a file, not a folder. Choose another path',
+    // mkdir -p says EEXIST when the last folder to make is a file.
+    EEXIST: 'a part of its folder is a file, not a folder. Choose another path',
     EISDIR: 'it is a directory. A log path names a file',
     EACCES: `permission denied for the daemon (uid ${uid}). Choose a path it can write`,
     EPERM: `permission denied for the daemon (uid ${uid}). Choose a path it can write`,
