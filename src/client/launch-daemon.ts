@@ -1,9 +1,10 @@
 import { spawn } from 'node:child_process';
-import { closeSync, openSync } from 'node:fs';
+import { closeSync, constants, openSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
 import { TsmError } from '../core/errors.js';
+import { parseLogMode } from '../core/home-safety.js';
 import type { HomePaths } from '../core/paths.js';
 import { DaemonConnection } from './connection.js';
 
@@ -16,14 +17,15 @@ export const LAUNCH_TIMEOUT_MS = 10_000;
  * the pid lock, the loser exits, and both CLIs connect to the winner.
  */
 export async function launchDaemon(paths: HomePaths, env: NodeJS.ProcessEnv): Promise<DaemonConnection> {
-  const log = openSync(paths.daemonLog, 'a', 0o600);
+  const daemonEnv = daemonEnvironment(env, paths.home);
+  const log = openDaemonLog(paths.daemonLog);
   let exitCode: number | null = null;
   try {
     const child = spawn(process.execPath, [DAEMON_ENTRY, '--home', paths.home], {
       detached: true,
       stdio: ['ignore', log, log],
       cwd: paths.home, // not the user's directory, which the daemon would otherwise keep busy
-      env: { ...env, TSM_HOME: paths.home },
+      env: daemonEnv,
     });
     child.once('exit', (code) => {
       exitCode = code ?? 1;
@@ -52,6 +54,37 @@ export async function launchDaemon(paths: HomePaths, env: NodeJS.ProcessEnv): Pr
     `the tsm daemon did not start${exitCode ? ` (it exited with code ${exitCode})` : ` within ${LAUNCH_TIMEOUT_MS} ms`}. ` +
       `Last lines of ${paths.daemonLog}:\n${await tail(paths.daemonLog, 15)}`,
   );
+}
+
+/** The variables the daemon keeps from the CLI that starts it (see daemonEnvironment). */
+const DAEMON_ENV = /^(PATH|HOME|TZ|LANG|LANGUAGE|LC_[A-Z_]+|TSM_LOG_MODE)$/;
+
+/**
+ * The daemon runs for weeks and serves every shell, so it takes nothing from the one that
+ * happened to start it: no NODE_OPTIONS (a `--require` hook or `--inspect` would apply to the
+ * supervisor for its whole life), no NODE_EXTRA_CA_CERTS, no npm_* variables. It keeps TSM_HOME
+ * (which home it serves; tests find a home's processes by it), PATH and HOME, the locale and TZ,
+ * and TSM_LOG_MODE, checked here so a bad value fails this command instead of the daemon.
+ * Apps are not affected: each request carries the environment of the CLI that sent it.
+ */
+export function daemonEnvironment(env: NodeJS.ProcessEnv, home: string): NodeJS.ProcessEnv {
+  const kept: NodeJS.ProcessEnv = {};
+  for (const [key, value] of Object.entries(env)) {
+    if (value !== undefined && DAEMON_ENV.test(key)) kept[key] = value;
+  }
+  if (kept['TSM_LOG_MODE'] !== undefined) parseLogMode(kept['TSM_LOG_MODE']);
+  return { ...kept, TSM_HOME: home };
+}
+
+/** Appended to, never followed: a link planted at daemon.log would point the daemon's output elsewhere. */
+function openDaemonLog(path: string): number {
+  try {
+    return openSync(path, constants.O_WRONLY | constants.O_APPEND | constants.O_CREAT | constants.O_NOFOLLOW, 0o600);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    const why = code === 'ELOOP' ? 'it is a symbolic link, and tsm does not write through links' : (error as Error).message;
+    throw new TsmError('E_HOME', `cannot open the daemon's log ${path}: ${why}. Remove it (tsm creates it again).`, { cause: error });
+  }
 }
 
 async function tail(file: string, lines: number): Promise<string> {

@@ -17,6 +17,7 @@ export const ERROR_CODES = [
   'E_VERSION', // CLI and daemon speak different protocol versions
   'E_PROTOCOL', // a malformed or oversized frame
   'E_SPAWN', // a process could not be started
+  'E_LOG', // a log file cannot be opened (a symbolic link, below a file, not writable): nothing is spawned
   'E_RELOAD_FAILED', // a replacement worker did not become ready
   'E_SAVE', // the app list could not be written (a full disk, no permission); the previous file is kept
   'E_SAVED_INVALID', // a saved app list (apps.json, dump.json) could not be read; it was set aside

@@ -51,9 +51,32 @@ export function resolveHome(env: NodeJS.ProcessEnv, userHome: string, cwd: strin
   return fromEnv && fromEnv.length > 0 ? resolve(cwd, fromEnv) : join(userHome, '.tsm');
 }
 
-/** PM2's naming, so logrotate configs and habits carry over: <name>-out.log, <name>-error.log. */
+/**
+ * PM2's naming, so logrotate configs and habits carry over: <name>-out.log, <name>-error.log,
+ * <name>-out-<id>.log. The name is percent-encoded outside [A-Za-z0-9._-] ('%' included), so two
+ * apps whose names differ only in punctuation (`a:b`, `a@b`, `a-b`) never share a file, while the
+ * names people use (`web`, `api-v2`, `my.app_1`) stay exactly as PM2 writes them.
+ */
 export function defaultLogFile(logsDir: string, name: string, stream: 'out' | 'error', instance?: number): string {
-  const safe = name.replace(/[^A-Za-z0-9._-]/g, '-');
   const suffix = instance === undefined ? '' : `-${instance}`;
-  return join(logsDir, `${safe}-${stream}${suffix}.log`);
+  return join(logsDir, `${encodeLogName(name)}-${stream}${suffix}.log`);
+}
+
+/**
+ * Injective: kept characters stand for themselves, any other code point becomes its UTF-8 bytes
+ * as %XX (as decodeURIComponent reads them back), and a lone UTF-16 surrogate, which has no UTF-8
+ * form, becomes %uXXXX ('u' is no hex digit, so it cannot be read as a byte).
+ */
+export function encodeLogName(name: string): string {
+  let encoded = '';
+  for (const char of name) {
+    if (/^[A-Za-z0-9._-]$/.test(char)) {
+      encoded += char;
+    } else if (char.length === 1 && char.charCodeAt(0) >= 0xd800 && char.charCodeAt(0) <= 0xdfff) {
+      encoded += `%u${char.charCodeAt(0).toString(16).toUpperCase()}`;
+    } else {
+      for (const byte of Buffer.from(char, 'utf8')) encoded += `%${byte.toString(16).toUpperCase().padStart(2, '0')}`;
+    }
+  }
+  return encoded;
 }

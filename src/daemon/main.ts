@@ -1,9 +1,11 @@
 import { availableParallelism } from 'node:os';
-import { mkdir, unlink } from 'node:fs/promises';
+import { unlink } from 'node:fs/promises';
 import type { Server } from 'node:net';
+import { parseLogMode } from '../core/home-safety.js';
 import { checkSocketPath, homePaths } from '../core/paths.js';
 import { EventHub } from './event-hub.js';
 import { handlers } from './handlers/index.js';
+import { secureHome } from './home-check.js';
 import { Logger } from './logger.js';
 import { AppendFile } from './logs/append-file.js';
 import { LogSinks } from './logs/log-sinks.js';
@@ -32,9 +34,9 @@ export async function runDaemon(options: DaemonOptions): Promise<number> {
   const paths = homePaths(options.home);
   checkSocketPath(paths);
   process.title = `tsm: daemon ${paths.home}`;
+  const logMode = parseLogMode(process.env['TSM_LOG_MODE']);
   forgetEnvironment();
-  await mkdir(paths.home, { recursive: true, mode: 0o700 });
-  await mkdir(paths.logsDir, { recursive: true });
+  await secureHome(paths);
   const hub = new EventHub();
   const logFile = new AppendFile(paths.daemonLog);
   const logger = new Logger(logFile, (line) => {
@@ -53,7 +55,7 @@ export async function runDaemon(options: DaemonOptions): Promise<number> {
   });
 
   const registry = new Registry();
-  const sinks = new LogSinks((path, error) => logger.error(`log file ${path} failed; its lines are dropped until reopened`, error));
+  const sinks = new LogSinks((path, error) => logger.error(`log file ${path} failed; its lines are dropped until reopened`, error), logMode);
   const store = new AppStore(paths.appsFile);
   const owners = new Owners(() => state.shuttingDown);
   const state: DaemonState = {
@@ -72,7 +74,7 @@ export async function runDaemon(options: DaemonOptions): Promise<number> {
       registry,
       spawnProcess: spawnRealProcess,
       accepting: () => !state.shuttingDown,
-      prepareLogs: async () => {},
+      prepareLogs: (files) => sinks.prepare(files),
       requestRevive: (entry) => {
         owners
           .of(entry.spec.name)

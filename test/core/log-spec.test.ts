@@ -106,7 +106,7 @@ describe('logFilesFor', () => {
   });
 
   it('makes a name safe for a file name', () => {
-    expect(logFilesFor('a:b@c', spec(), LOGS, false, 0).out).toBe(`${LOGS}/a-b-c-out.log`);
+    expect(logFilesFor('a:b@c', spec(), LOGS, false, 0).out).toBe(`${LOGS}/a%3Ab%40c-out.log`);
   });
 });
 

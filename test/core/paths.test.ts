@@ -4,6 +4,7 @@ import { TsmError } from '../../src/core/errors.js';
 import {
   checkSocketPath,
   defaultLogFile,
+  encodeLogName,
   homePaths,
   MAX_SOCKET_PATH_BYTES,
   resolveHome,
@@ -98,8 +99,39 @@ describe('defaultLogFile', () => {
     expect(defaultLogFile('/h/logs', 'web', 'error', 3)).toBe('/h/logs/web-error-3.log');
   });
 
-  it('keeps the file name safe whatever the app name', () => {
-    expect(defaultLogFile('/h/logs', 'api:v2@eu', 'out')).toBe('/h/logs/api-v2-eu-out.log');
+  it('keeps the file name safe whatever the app name: one file name, no separator, no parent', () => {
+    expect(defaultLogFile('/h/logs', 'api:v2@eu', 'out')).toBe('/h/logs/api%3Av2%40eu-out.log');
     expect(defaultLogFile('/h/logs', 'my.app_1-x', 'out')).toBe('/h/logs/my.app_1-x-out.log');
+    expect(defaultLogFile('/h/logs', '../../etc/passwd', 'out')).toBe('/h/logs/..%2F..%2Fetc%2Fpasswd-out.log');
+    expect(defaultLogFile('/h/logs', 'café', 'error', 2)).toBe('/h/logs/caf%C3%A9-error-2.log');
+  });
+
+  // Before: every unsafe character became '-', so `a:b` and `a@b` (and `a-b`) wrote one file.
+  it('gives names that differ only in punctuation different files', () => {
+    const names = ['a-b', 'a:b', 'a@b', 'a b', 'a%b', 'a%3Ab', 'a%253Ab', 'a+b', 'a~b', 'a\u00e9b', 'a\u0065\u0301b'];
+    const files = names.map((name) => defaultLogFile('/h/logs', name, 'out'));
+    expect(new Set(files).size).toBe(names.length);
+  });
+
+  it('is read back by decodeURIComponent, so no two names can share a file', () => {
+    const alphabet = ['a', 'Z', '0', '.', '_', '-', '%', ':', '@', ' ', '/', '+', 'é', '日', '😀', '\u0000', '%2', '%41'];
+    const seen = new Map<string, string>();
+    // Every name of up to 3 pieces of the alphabet (some pieces are made of others: the same
+    // name reached twice is one name).
+    let names = [''];
+    for (let round = 0; round < 3; round += 1) names = [...names, ...names.flatMap((name) => alphabet.map((piece) => name + piece))];
+    for (const name of new Set(names)) {
+      const encoded = encodeLogName(name);
+      expect(encoded).toMatch(/^[A-Za-z0-9._%-]*$/);
+      expect(decodeURIComponent(encoded)).toBe(name);
+      expect(seen.get(encoded) ?? name).toBe(name);
+      seen.set(encoded, name);
+    }
+  });
+
+  it('keeps lone surrogates apart, which have no UTF-8 form', () => {
+    expect(encodeLogName('a\ud800')).toBe('a%uD800');
+    expect(encodeLogName('a\udc00')).toBe('a%uDC00');
+    expect(encodeLogName('a\ud800')).not.toBe(encodeLogName('a\ufffd'));
   });
 });

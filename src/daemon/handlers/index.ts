@@ -1,4 +1,3 @@
-import { truncate } from 'node:fs/promises';
 import type { MethodName, Params, Result } from '../../protocol/methods.js';
 import { toInfo } from '../registry.js';
 import type { DaemonState } from '../state.js';
@@ -6,17 +5,11 @@ import { deleteAll, restartAll, setAppSpec, stopAll } from '../owner/operations.
 import { changeResult, onApps } from './common.js';
 import type { RequestContext } from './context.js';
 import { daemonInfo } from './daemon-info.js';
+import { handleFlush } from './flush.js';
 import { handleReload } from './reload.js';
 import { handleResurrect, handleSave } from './save.js';
 import { handleStart } from './start.js';
 import { handleSubscribe } from './subscribe.js';
-
-/** An open file is flushed through its writer (which keeps its place); a closed one is cut. */
-async function flushFile(state: DaemonState, path: string): Promise<void> {
-  const open = state.sinks.get(path);
-  if (open) await open.flush();
-  else await truncate(path, 0).catch(() => {});
-}
 
 export type Handler<M extends MethodName> = (
   state: DaemonState,
@@ -64,15 +57,7 @@ export const handlers: HandlerTable = {
 
   resurrect: handleResurrect,
 
-  async flush(state, params) {
-    const entries = params?.targets && params.targets.length > 0 ? state.registry.resolve(params.targets) : state.registry.all();
-    const files = [...new Set(entries.flatMap((e) => [e.logs.out, e.logs.err, e.logs.combined]))].filter(
-      (path): path is string => path !== null,
-    );
-    await Promise.all(files.map((path) => flushFile(state, path)));
-    state.logger.info(`flushed ${files.length} log file(s)`);
-    return { files };
-  },
+  flush: handleFlush,
 
   async reloadLogs(state) {
     const reopened = state.reopenLogs();

@@ -1,4 +1,5 @@
 import { closeSync, fstatSync, openSync, renameSync, writeSync } from 'node:fs';
+import { APPEND_NO_FOLLOW } from './open-log.js';
 
 /** The daemon's own log rolls over to `<file>.1` past this size: one old file is kept. */
 const MAX_BYTES = 10 * 1024 * 1024;
@@ -17,7 +18,7 @@ export class AppendFile {
     private readonly path: string,
     private readonly maxBytes = MAX_BYTES,
   ) {
-    this.fd = openSync(path, 'a', 0o600);
+    this.fd = openSync(path, APPEND_NO_FOLLOW, 0o600);
     this.size = fstatSync(this.fd).size;
   }
 
@@ -32,7 +33,7 @@ export class AppendFile {
 
   reopen(): void {
     const old = this.fd;
-    this.fd = openSync(this.path, 'a', 0o600);
+    this.fd = openSync(this.path, APPEND_NO_FOLLOW, 0o600);
     this.size = fstatSync(this.fd).size;
     closeSync(old);
   }

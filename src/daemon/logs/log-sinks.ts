@@ -1,5 +1,7 @@
-import type { RotationSpec } from '../../core/log-spec.js';
+import { DEFAULT_LOG_MODE } from '../../core/home-safety.js';
+import type { LogFiles, RotationSpec } from '../../core/log-spec.js';
 import { LogFile } from './log-file.js';
+import { prepareLogFiles } from './open-log.js';
 
 /**
  * Open log files, shared by path: two processes writing one file (merged logs) share one
@@ -8,7 +10,16 @@ import { LogFile } from './log-file.js';
 export class LogSinks {
   private readonly open = new Map<string, { file: LogFile; refs: number }>();
 
-  constructor(private readonly onError: (path: string, error: Error) => void) {}
+  constructor(
+    private readonly onError: (path: string, error: Error) => void,
+    /** The mode of the log files created (TSM_LOG_MODE when the daemon started). */
+    readonly mode = DEFAULT_LOG_MODE,
+  ) {}
+
+  /** Checks a process's files before its spawn, with this daemon's mode: see prepareLogFiles. */
+  prepare(files: LogFiles): Promise<void> {
+    return prepareLogFiles(files, this.mode);
+  }
 
   acquire(path: string, rotation: RotationSpec): LogFile {
     const existing = this.open.get(path);
@@ -16,7 +27,7 @@ export class LogSinks {
       existing.refs += 1;
       return existing.file;
     }
-    const file = new LogFile(path, rotation);
+    const file = new LogFile(path, rotation, this.mode);
     file.on('error', (error) => this.onError(path, error));
     this.open.set(path, { file, refs: 1 });
     return file;
@@ -34,7 +45,7 @@ export class LogSinks {
 
   /** For an external logrotate (`tsm reloadLogs`, SIGUSR2): every file opened again by path. */
   reopenAll(): number {
-    for (const { file } of this.open.values()) file.reopen();
+    for (const { file } of this.open.values()) void file.reopen();
     return this.open.size;
   }
 

@@ -39,7 +39,7 @@ export class ClusterProcess extends RunningProcess {
     this.worker.on('error', () => {
       // IPC errors (a write to a closed channel) are not fatal; the exit event tells the outcome.
     });
-    this.worker.process.once('error', (error) => {
+    this.worker.process.on('error', (error) => {
       if (this.worker.process.pid === undefined) this.markExited({ code: null, signal: null, error: error.message });
     });
     this.worker.once('exit', (code, signal) => this.markExited({ code, signal }));

@@ -25,7 +25,7 @@ export class ForkProcess extends RunningProcess {
     this.child.once('spawn', () => this.emit('up'));
     this.child.on('message', (message) => this.emit('message', message));
     // A failed spawn (interpreter not found, not executable) emits 'error' and maybe no 'exit'.
-    this.child.once('error', (error) => {
+    this.child.on('error', (error) => {
       if (this.child.pid === undefined) this.markExited({ code: null, signal: null, error: `${command}: ${error.message}` });
     });
     this.child.once('exit', (code, signal) => this.markExited({ code, signal }));
