@@ -1,9 +1,10 @@
 import { DEFAULT_DATE_FORMAT } from '../../core/log-spec.js';
 import { parseCount } from '../../core/parse.js';
-import type { Events } from '../../protocol/events.js';
+import type { Events, LogLine } from '../../protocol/events.js';
 import type { ProcessInfo } from '../../protocol/process-info.js';
 import type { CliContext } from '../context.js';
 import { withDaemon } from '../daemon-call.js';
+import { overlapAtJoin } from '../logs/join-tail.js';
 import { LinePrinter, type PrintOptions } from '../logs/line-printer.js';
 import { readLastLines } from '../logs/read-tail.js';
 import { notice } from '../print.js';
@@ -37,34 +38,60 @@ export async function logs(ctx: CliContext, target: string | undefined, flags: L
     const all = target === undefined || target === 'all';
     const processes = all ? await daemon.request('list', {}) : await daemon.request('describe', { targets: [target] });
     const printer = new LinePrinter(colors, options, processes.map((p) => p.name));
-    for (const file of filesOf(processes, streams)) {
+    // Subscribed first, so lines written while the files are read are held, not lost.
+    const held: LogLine[] = [];
+    let following = false;
+    if (!flags.nostream) {
+      daemon.onEvent((event, data) => {
+        if (event === 'log-line' && !following) held.push(data as LogLine);
+        else if (event === 'log-line') ctx.stdout.write(`${printer.format(data as LogLine)}\n`);
+        else if (event === 'lines-skipped') {
+          void notice(ctx, `${(data as Events['lines-skipped']).count} lines skipped: this terminal read slower than the apps wrote (the files have them)`);
+        }
+      });
+      await daemon.request('subscribe', { topics: ['logs'], ...(all ? {} : { targets: [target] }), streams });
+    }
+    const files = filesOf(processes, streams);
+    if (all && !flags.err && !flags.out) files.push({ path: ctx.paths.daemonLog, id: -1, name: 'tsm', stream: 'daemon' });
+    const tails = new Map<string, string[]>();
+    for (const file of files) {
       const lines = await readLastLines(file.path, count);
+      tails.set(file.path, lines);
       if (!options.raw && !options.json) ctx.stdout.write(`${colors.dim(`${file.path} (last ${count} lines):`)}\n`);
       for (const line of lines) ctx.stdout.write(`${printer.format({ ...file, line })}\n`);
     }
-    if (all && !flags.err && !flags.out) {
-      const lines = await readLastLines(ctx.paths.daemonLog, count);
-      if (!options.raw && !options.json) ctx.stdout.write(`${colors.dim(`${ctx.paths.daemonLog} (last ${count} lines):`)}\n`);
-      for (const line of lines) ctx.stdout.write(`${printer.format({ id: -1, name: 'tsm', stream: 'daemon', line })}\n`);
-    }
     if (flags.nostream) return;
-    daemon.onEvent((event, data) => {
-      if (event === 'log-line') {
-        ctx.stdout.write(`${printer.format(data as Events['log-line'])}\n`);
-      } else if (event === 'lines-skipped') {
-        void notice(ctx, `${(data as Events['lines-skipped']).count} lines skipped: this terminal read slower than the apps wrote (the files have them)`);
-      }
-    });
-    await daemon.request('subscribe', { topics: ['logs'], ...(all ? {} : { targets: [target] }), streams });
+    const pathOf = (line: LogLine): string | null | undefined => {
+      if (line.stream === 'daemon') return ctx.paths.daemonLog;
+      const p = processes.find((candidate) => candidate.id === line.id);
+      return line.stream === 'out' ? p?.outLog : p?.errLog;
+    };
+    for (const line of withoutRepeats(held, tails, pathOf)) ctx.stdout.write(`${printer.format(line)}\n`);
+    following = true;
     await untilInterrupted(daemon.waitClosed());
   });
+}
+
+/** The held live lines, less those each file's tail already showed (see overlapAtJoin). */
+function withoutRepeats(
+  held: readonly LogLine[],
+  tails: Map<string, string[]>,
+  fileOf: (line: LogLine) => string | null | undefined,
+): LogLine[] {
+  const repeats = new Set<LogLine>();
+  for (const [path, tail] of tails) {
+    const live = held.filter((line) => fileOf(line) === path);
+    const k = overlapAtJoin(tail, live.map((line) => line.line));
+    for (const line of live.slice(0, k)) repeats.add(line);
+  }
+  return held.filter((line) => !repeats.has(line));
 }
 
 interface FileToRead {
   path: string;
   id: number;
   name: string;
-  stream: 'out' | 'err';
+  stream: 'out' | 'err' | 'daemon';
 }
 
 /** Each file once: merged logs share one file among instances. */
