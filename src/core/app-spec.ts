@@ -33,6 +33,26 @@ export interface StartInput {
   listenTimeout?: number;
   waitReady?: boolean;
   logs?: LogInput;
+  /** Restart (cluster: reload) a process whose RSS passes this many bytes; 0: no limit. */
+  maxMemoryRestart?: number;
+  /** Restart (cluster: reload) on file changes: true watches the cwd; a list, those paths. */
+  watch?: boolean | string[];
+  /** Path segments or globs under the watched paths that never trigger a restart. */
+  ignoreWatch?: string[];
+  /** Changes within this many ms make one restart. */
+  watchDelay?: number;
+  /** A cron expression (5 or 6 fields) for a scheduled restart (cluster: reload); '' for none. */
+  cronRestart?: string;
+  /** The variable that holds the instance number (PM2's instance_var; default NODE_APP_INSTANCE). */
+  instanceVar?: string;
+  /** A variable (such as PORT) whose value goes up by one per instance. */
+  incrementVar?: string | null;
+  /** A file the process's pid is written to while it runs (absolute path). */
+  pidFile?: string | null;
+  /** False: registered, but not started until `tsm start <name>`. */
+  autostart?: boolean;
+  /** A group of apps that can be named as a target, like an app's name. */
+  namespace?: string;
 }
 
 /** Log options as given; paths absolute (the CLI resolves them against the app's cwd). */
@@ -73,6 +93,17 @@ export interface AppSpec {
   listenTimeout: number;
   waitReady: boolean;
   logs: LogSpec;
+  maxMemoryRestart: number;
+  /** false, or the absolute paths watched (the cwd when `watch: true`). */
+  watch: false | string[];
+  ignoreWatch: string[];
+  watchDelay: number;
+  cronRestart: string;
+  instanceVar: string;
+  incrementVar: string | null;
+  pidFile: string | null;
+  autostart: boolean;
+  namespace: string;
 }
 
 export const DEFAULTS = {
@@ -84,7 +115,13 @@ export const DEFAULTS = {
   killSignal: 'SIGINT',
   killTimeout: 5000,
   listenTimeout: 3000,
+  watchDelay: 1000,
+  instanceVar: 'NODE_APP_INSTANCE',
+  namespace: 'default',
 } as const;
+
+/** A process per app at most: more is a typo (-i 1000000000) that would exhaust the machine. */
+export const MAX_INSTANCES = 1024;
 
 const INTERPRETER_BY_EXTENSION: Record<string, string> = {
   '.js': 'node',
@@ -156,9 +193,29 @@ export function buildAppSpec(input: StartInput, cpus: number): AppSpec {
     listenTimeout: input.listenTimeout ?? DEFAULTS.listenTimeout,
     waitReady: input.waitReady ?? false,
     logs: buildLogSpec(input.logs ?? {}),
+    maxMemoryRestart: input.maxMemoryRestart ?? 0,
+    watch: watchPaths(input.watch, input.cwd ?? '/'),
+    ignoreWatch: input.ignoreWatch ?? [],
+    watchDelay: input.watchDelay ?? DEFAULTS.watchDelay,
+    cronRestart: input.cronRestart ?? '',
+    instanceVar: input.instanceVar ?? DEFAULTS.instanceVar,
+    incrementVar: input.incrementVar ?? null,
+    pidFile: input.pidFile ?? null,
+    autostart: input.autostart ?? true,
+    namespace: input.namespace ?? DEFAULTS.namespace,
   };
   checkShape(spec);
   return spec;
+}
+
+/** `watch: true` watches the app's cwd; a list names absolute paths (the CLI resolves them). */
+function watchPaths(watch: unknown, cwd: string): false | string[] {
+  if (watch === undefined || watch === false) return false;
+  if (watch === true) return [cwd];
+  if (!Array.isArray(watch) || watch.length === 0 || watch.some((path) => typeof path !== 'string' || !isAbsolute(path))) {
+    throw new TsmError('E_USAGE', `--watch: expected true or a list of absolute paths, got ${JSON.stringify(watch)}.`);
+  }
+  return watch as string[];
 }
 
 function buildLogSpec(input: LogInput): LogSpec {
@@ -213,6 +270,7 @@ function checkShape(spec: AppSpec): void {
     'expBackoffRestartDelay',
     'killTimeout',
     'listenTimeout',
+    'watchDelay',
   ];
   for (const key of numbers) {
     const value = spec[key];
@@ -220,7 +278,29 @@ function checkShape(spec: AppSpec): void {
       throw new TsmError('E_USAGE', `start: ${key} must be a whole number of at least 0, got ${JSON.stringify(value)}.`);
     }
   }
-  const flags: Array<keyof AppSpec> = ['autorestart', 'shutdownWithMessage', 'waitReady'];
+  if (spec.instances > MAX_INSTANCES) {
+    throw new TsmError('E_USAGE', `instances: at most ${MAX_INSTANCES} per app, got ${spec.instances}. Did you mean -i max?`);
+  }
+  if (typeof spec.maxMemoryRestart !== 'number' || !Number.isSafeInteger(spec.maxMemoryRestart) || spec.maxMemoryRestart < 0) {
+    throw new TsmError('E_USAGE', `--max-memory-restart: expected a size such as 300M, got ${JSON.stringify(spec.maxMemoryRestart)}.`);
+  }
+  const words: Array<keyof AppSpec> = ['cronRestart', 'instanceVar', 'namespace'];
+  for (const key of words) {
+    if (typeof spec[key] !== 'string') throw new TsmError('E_USAGE', `start: ${key} must be a string, got ${JSON.stringify(spec[key])}.`);
+  }
+  if (spec.instanceVar === '' || spec.namespace === '') {
+    throw new TsmError('E_USAGE', 'start: instanceVar and namespace cannot be empty.');
+  }
+  if (spec.incrementVar !== null && (typeof spec.incrementVar !== 'string' || spec.incrementVar === '')) {
+    throw new TsmError('E_USAGE', `--increment-var: expected a variable name such as PORT, got ${JSON.stringify(spec.incrementVar)}.`);
+  }
+  if (spec.pidFile !== null && (typeof spec.pidFile !== 'string' || !isAbsolute(spec.pidFile))) {
+    throw new TsmError('E_USAGE', `--pid: expected an absolute file path, got ${JSON.stringify(spec.pidFile)}.`);
+  }
+  if (!Array.isArray(spec.ignoreWatch) || spec.ignoreWatch.some((item) => typeof item !== 'string')) {
+    throw new TsmError('E_USAGE', 'start: ignoreWatch must be a list of strings.');
+  }
+  const flags: Array<keyof AppSpec> = ['autorestart', 'shutdownWithMessage', 'waitReady', 'autostart'];
   for (const key of flags) {
     if (typeof spec[key] !== 'boolean') {
       throw new TsmError('E_USAGE', `start: ${key} must be true or false, got ${JSON.stringify(spec[key])}.`);

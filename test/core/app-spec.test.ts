@@ -59,6 +59,16 @@ describe('buildAppSpec defaults', () => {
         type: 'text',
         rotation: { maxSize: 10 * 1024 * 1024, retain: 5, compress: false, interval: null },
       },
+      maxMemoryRestart: 0,
+      watch: false,
+      ignoreWatch: [],
+      watchDelay: 1000,
+      cronRestart: '',
+      instanceVar: 'NODE_APP_INSTANCE',
+      incrementVar: null,
+      pidFile: null,
+      autostart: true,
+      namespace: 'default',
     });
     expect(DEFAULTS).toMatchObject({ killSignal: 'SIGINT', killTimeout: 5000, maxRestarts: 16, minUptime: 1000 });
   });

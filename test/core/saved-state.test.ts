@@ -169,11 +169,11 @@ describe('parseSavedState: the whole file', () => {
   it('refuses more apps, or more processes, than the bounds', () => {
     const many = Array.from({ length: SAVED_STATE_LIMITS.maxApps + 1 }, () => ({}));
     expect(refused(checkSavedState(file(many)))).toMatch(/lists 10001 apps, more than the 10000/);
-    const ids = Array.from({ length: SAVED_STATE_LIMITS.maxIds + 1 }, (_, id) => id);
-    expect(refused(checkSavedState(file([app('web', ids)])))).toMatch(/lists 10001 processes, more than the 10000/);
-    // At the bound: read.
-    const atBound = Array.from({ length: SAVED_STATE_LIMITS.maxIds }, (_, id) => id);
-    expect(used(checkSavedState(file([app('web', atBound)]))).state.apps[0]!.ids).toHaveLength(10_000);
+    const over = Array.from({ length: 11 }, (_, a) => app(`web${a}`, Array.from({ length: a === 10 ? 1 : 1000 }, (_, i) => a * 1000 + i)));
+    expect(refused(checkSavedState(file(over)))).toMatch(/lists 10001 processes, more than the 10000/);
+    // At the bound (ten apps of a thousand processes, as an app has at most 1024): read.
+    const apps = Array.from({ length: 10 }, (_, a) => app(`web${a}`, Array.from({ length: 1000 }, (_, i) => a * 1000 + i)));
+    expect(used(checkSavedState(file(apps))).state.apps.flatMap((a) => a.ids)).toHaveLength(SAVED_STATE_LIMITS.maxIds);
   });
 });
 
