@@ -23,6 +23,12 @@ export interface ProcEntry {
   restartTimer: NodeJS.Timeout | null;
   sample: { cpu: number; memory: number } | null;
   logs: LogFiles;
+  /** Why the process last restarted (a crash, a command, the memory limit, a file change...). */
+  restartCause: { cause: string; at: number } | null;
+  /** The environment its current (or last) process got, for `tsm env`. */
+  env: Record<string, string> | null;
+  /** Where its pid is written while it runs (the app's pid_file), or null. */
+  pidFile: string | null;
 }
 
 /** The processes the daemon supervises, by id, and the lookup of command-line targets. */
@@ -86,13 +92,15 @@ export class Registry {
     return [...found.values()].sort((a, b) => a.id - b.id);
   }
 
+  /** An id, an app's name, or else a namespace (PM2's: a name for a group of apps). */
   private match(target: string): ProcEntry[] {
     if (target === 'all') return this.all();
     if (/^\d+$/.test(target)) {
       const entry = this.entries.get(Number(target));
       return entry ? [entry] : [];
     }
-    return this.byName(target);
+    const named = this.byName(target);
+    return named.length > 0 ? named : this.all().filter((entry) => entry.spec.namespace === target);
   }
 }
 
@@ -117,6 +125,8 @@ export function toInfo(entry: ProcEntry, withEnv = false): ProcessInfo {
     outLog: entry.logs.out,
     errLog: entry.logs.err,
     combinedLog: entry.logs.combined,
+    restartCause: entry.restartCause,
+    pidFile: entry.pidFile,
     spec: withEnv ? entry.spec : { ...entry.spec, env: {} },
   };
 }

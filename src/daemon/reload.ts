@@ -23,6 +23,7 @@ export async function replaceWorker(
   entry: ProcEntry,
   spec: AppSpec,
   signal: AbortSignal,
+  cause: string,
 ): Promise<ReplaceOutcome> {
   const old = entry.proc;
   if (!state.supervisor.mayRun(entry)) return { ok: false, reason: 'the app may not run now' };
@@ -41,7 +42,7 @@ export async function replaceWorker(
     checkpoint(signal); // cancelled: the caller hears why from the abort's reason
     return { ok: false, reason: ready.ok ? 'the app was stopped while it reloaded' : ready.reason };
   }
-  state.supervisor.adopt(entry, replacement, spec);
+  state.supervisor.adopt(entry, replacement, spec, cause);
   const progress: ReloadProgress = {
     name: spec.name,
     id: entry.id,

@@ -1,3 +1,4 @@
+import { basename, dirname, extname, join } from 'node:path';
 import type { AppSpec } from '../core/app-spec.js';
 import type { LogFiles } from '../core/log-spec.js';
 import { logFilesFor } from '../core/log-spec.js';
@@ -9,6 +10,7 @@ import { captureOutput, type StreamName } from './logs/output-capture.js';
 import { ProcessLogs } from './logs/process-logs.js';
 import { checkpoint } from './owner/app-owner.js';
 import { endProcesses, findOrphans, withTrees } from './process/orphans.js';
+import { removePidFile, writePidFile } from './process/pid-file.js';
 import type { ExitInfo, RunningProcess } from './process/running-process.js';
 import type { SpawnProcess } from './process/spawn-process.js';
 import { terminate } from './process/terminate.js';
@@ -48,10 +50,10 @@ export class Supervisor {
 
   constructor(private readonly deps: SupervisorDeps) {}
 
-  /** Registers the processes of an app, stopped; `launch` runs them. */
-  createEntries(spec: AppSpec, ids: readonly number[]): ProcEntry[] {
-    return ids.map((id, instance) => {
-      const entry = this.createEntry(spec, id, instance);
+  /** Registers the processes of an app, stopped; `launch` runs them. Instances count from `first`. */
+  createEntries(spec: AppSpec, ids: readonly number[], first = 0): ProcEntry[] {
+    return ids.map((id, index) => {
+      const entry = this.createEntry(spec, id, first + index);
       this.deps.registry.add(entry);
       return entry;
     });
@@ -107,6 +109,7 @@ export class Supervisor {
   async revive(entry: ProcEntry): Promise<void> {
     if (entry.status !== 'waiting-restart' || entry.restartTimer !== null) return;
     entry.restarts += 1;
+    entry.restartCause = { cause: entry.lastExit ? `crash (${describeExit(entry.lastExit)})` : 'crash', at: Date.now() };
     try {
       await this.launch(entry);
     } catch (error) {
@@ -148,9 +151,10 @@ export class Supervisor {
   }
 
   /** The replacement becomes the entry's process; the old one is the caller's to retire. */
-  adopt(entry: ProcEntry, proc: RunningProcess, spec: AppSpec): void {
+  adopt(entry: ProcEntry, proc: RunningProcess, spec: AppSpec, cause: string): void {
     entry.spec = spec;
     entry.restarts += 1;
+    entry.restartCause = { cause, at: Date.now() };
     entry.unstableRestarts = 0;
     entry.backoff = 0;
     this.attach(entry, proc);
@@ -179,22 +183,24 @@ export class Supervisor {
       restartTimer: null,
       sample: null,
       logs,
+      restartCause: null,
+      env: null,
+      pidFile: spec.pidFile === null ? null : pidFileFor(spec.pidFile, spec.instances > 1 ? id : undefined),
     };
   }
 
   /** Creates the OS process with the entry's identity and captures its output. */
   private spawn(entry: ProcEntry, spec: AppSpec): RunningProcess {
-    const env = {
-      ...spec.env,
-      NODE_APP_INSTANCE: String(entry.instance),
-      pm_id: String(entry.id), // PM2's name, read by apps written for it
-      TSM_APP_NAME: spec.name,
-      // With pm_id, how the app's leftovers are found (process/orphans.ts); a `tsm` the app runs
-      // talks to this daemon.
-      TSM_HOME: this.deps.home,
-    };
+    const env = environmentOf(spec, entry, this.deps.home);
     const proc = this.deps.spawnProcess(spec, env);
+    entry.env = env;
     this.live.add(proc);
+    const pidFile = entry.pidFile;
+    if (pidFile !== null && proc.pid !== undefined) {
+      const pid = proc.pid;
+      writePidFile(pidFile, pid).catch((error: unknown) => this.deps.logger.warn(`${label(entry)}: pid file ${pidFile}: ${(error as Error).message}`));
+      void proc.exited.then(() => removePidFile(pidFile, pid));
+    }
     const logs = new ProcessLogs(entry, this.deps.sinks, (stream, line) => this.deps.onLine(entry, stream, line));
     captureOutput(proc, logs);
     void proc.exited.then(() => {
@@ -277,6 +283,34 @@ export class Supervisor {
     if (entry.restartTimer) clearTimeout(entry.restartTimer);
     entry.restartTimer = null;
   }
+}
+
+/**
+ * What an app process gets: the environment of the CLI that started the app (with the app's
+ * own), then what PM2 gives apps and apps read: its instance number (in instance_var), its id
+ * (pm_id), its name, and increment_var counted up per instance (PORT=3000 gives 3000, 3001...).
+ */
+function environmentOf(spec: AppSpec, entry: ProcEntry, home: string): Record<string, string> {
+  const env: Record<string, string> = { ...spec.env };
+  if (spec.incrementVar !== null) {
+    const base = Number.parseInt(env[spec.incrementVar] ?? '0', 10);
+    env[spec.incrementVar] = String((Number.isNaN(base) ? 0 : base) + entry.instance);
+  }
+  env[spec.instanceVar] = String(entry.instance);
+  env['pm_id'] = String(entry.id);
+  env['name'] = spec.name;
+  env['TSM_APP_NAME'] = spec.name;
+  // With pm_id, how the app's leftovers are found (process/orphans.ts); a `tsm` the app runs
+  // talks to this daemon.
+  env['TSM_HOME'] = home;
+  return env;
+}
+
+/** One file per process when an app has several: `<file>-<id>` before the extension, as logs. */
+function pidFileFor(path: string, id: number | undefined): string {
+  if (id === undefined) return path;
+  const ext = extname(path);
+  return join(dirname(path), `${basename(path, ext)}-${id}${ext}`);
 }
 
 function label(entry: ProcEntry): string {

@@ -21,6 +21,10 @@ export interface ProcessInfo {
   outLog: string | null;
   errLog: string | null;
   combinedLog: string | null;
+  /** Why it last restarted: 'crash (code 1)', 'tsm restart', 'memory limit: ...', 'file change: ...'. */
+  restartCause: { cause: string; at: number } | null;
+  /** Where its pid is written while it runs, or null. */
+  pidFile: string | null;
   spec: AppSpec;
 }
 

@@ -29,6 +29,8 @@ function processInfo(overrides: Partial<ProcessInfo> = {}): ProcessInfo {
     outLog: '/h/logs/web-out-0.log',
     errLog: '/h/logs/web-error-0.log',
     combinedLog: null,
+    restartCause: null,
+    pidFile: null,
     spec: buildAppSpec({ script: '/srv/web.js', instances: 2, nodeArgs: ['--inspect'], args: ['-p', '3000'] }, 4),
     ...overrides,
   };

@@ -1,6 +1,6 @@
 import type { ProcessInfo } from '../../protocol/process-info.js';
 import type { Palette } from './colors.js';
-import { formatExit, formatUptime } from './format.js';
+import { formatBytes, formatExit, formatUptime } from './format.js';
 import { statusColor } from './process-table.js';
 import { renderDetails } from './table.js';
 
@@ -21,6 +21,7 @@ export function renderProcessDetails(p: ProcessInfo, colors: Palette, now = Date
     ['cwd', s.cwd],
     ['uptime', p.startedAt === null ? '-' : formatUptime(now - p.startedAt)],
     ['restarts', String(p.restarts)],
+    ['last restart', p.restartCause ? `${p.restartCause.cause} at ${new Date(p.restartCause.at).toISOString()}` : '-'],
     ['unstable restarts', String(p.unstableRestarts)],
     ['last exit', p.lastExit ? `${formatExit(p.lastExit)} at ${new Date(p.lastExit.at).toISOString()}` : '-'],
     ['created at', new Date(p.createdAt).toISOString()],
@@ -31,6 +32,11 @@ export function renderProcessDetails(p: ProcessInfo, colors: Palette, now = Date
     ['max restarts / min uptime', `${s.maxRestarts} / ${s.minUptime} ms`],
     ['restart delay', s.expBackoffRestartDelay > 0 ? `${s.restartDelay} ms, backoff from ${s.expBackoffRestartDelay} ms` : `${s.restartDelay} ms`],
     ['stop exit codes', s.stopExitCodes.length > 0 ? s.stopExitCodes.join(', ') : '-'],
+    ['memory limit', s.maxMemoryRestart > 0 ? formatBytes(s.maxMemoryRestart) : '-'],
+    ['watch', s.watch === false ? '-' : s.watch.join(', ')],
+    ['cron restart', s.cronRestart === '' ? '-' : s.cronRestart],
+    ['namespace', s.namespace],
+    ...(p.pidFile ? [['pid file', p.pidFile] as [string, string]] : []),
     ['kill', s.shutdownWithMessage ? `'shutdown' message, SIGKILL after ${s.killTimeout} ms` : `${s.killSignal}, SIGKILL after ${s.killTimeout} ms`],
   ];
   return `${colors.bold(`${p.name} (id ${p.id})`)}\n${renderDetails(rows, colors)}`;

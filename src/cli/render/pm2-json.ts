@@ -44,6 +44,14 @@ export function toPm2Json(p: ProcessInfo): Record<string, unknown> {
       min_uptime: s.minUptime,
       kill_timeout: s.killTimeout,
       exit_code: p.lastExit?.code ?? null,
+      max_memory_restart: s.maxMemoryRestart,
+      watch: s.watch === false ? false : s.watch,
+      cron_restart: s.cronRestart,
+      namespace: s.namespace,
+      instance_var: s.instanceVar,
+      autostart: s.autostart,
+      pm_pid_path: p.pidFile,
+      restart_cause: p.restartCause?.cause ?? null,
     },
   };
 }

@@ -44,7 +44,7 @@ export const handlers: HandlerTable = {
     const changed = await onApps(state, params?.targets, 'restart', async (entries, signal) => {
       const first = entries[0];
       if (params.env && first) setAppSpec(state, first.spec.name, { ...first.spec, env: params.env });
-      await restartAll(state, entries, signal);
+      await restartAll(state, entries, signal, 'tsm restart');
     });
     return changeResult(state, changed);
   },

@@ -78,11 +78,11 @@ async function replaceOrStart(
   if (entry.status !== 'online' || !entry.proc) {
     const oldPid = entry.proc?.pid ?? null;
     const began = Date.now();
-    await restartAll(state, [entry], signal);
+    await restartAll(state, [entry], signal, 'tsm reload');
     ctx.emit('reload-progress', progressOf(entry, oldPid, began));
     return null;
   }
-  const outcome = await replaceWorker(state, entry, spec, signal);
+  const outcome = await replaceWorker(state, entry, spec, signal, 'tsm reload');
   if (!outcome.ok) return outcome.reason;
   ctx.emit('reload-progress', outcome.progress);
   return null;
@@ -92,7 +92,7 @@ async function replaceOrStart(
 async function restartFork(state: DaemonState, entries: ProcEntry[], ctx: RequestContext, signal: AbortSignal): Promise<null> {
   const before = new Map(entries.map((entry) => [entry.id, entry.proc?.pid ?? null]));
   const began = Date.now();
-  await restartAll(state, entries, signal);
+  await restartAll(state, entries, signal, 'tsm reload');
   for (const entry of entries) ctx.emit('reload-progress', progressOf(entry, before.get(entry.id) ?? null, began));
   return null;
 }

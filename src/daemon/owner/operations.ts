@@ -19,12 +19,18 @@ export async function deleteAll(state: DaemonState, entries: readonly ProcEntry[
 }
 
 /** PM2's restart: every process stopped first, then all started; the restart count goes up. */
-export async function restartAll(state: DaemonState, entries: readonly ProcEntry[], signal: AbortSignal): Promise<void> {
+export async function restartAll(
+  state: DaemonState,
+  entries: readonly ProcEntry[],
+  signal: AbortSignal,
+  cause: string,
+): Promise<void> {
   await stopAll(state, entries);
   checkpoint(signal);
   await Promise.all(
     entries.map((entry) => {
       entry.restarts += 1;
+      entry.restartCause = { cause, at: Date.now() };
       return state.supervisor.start(entry, signal);
     }),
   );
@@ -45,7 +51,7 @@ export async function stopEveryApp(state: DaemonState): Promise<void> {
 /** Smart start (`tsm start <name>`): what runs is restarted, what is stopped is started. */
 export async function startOrRestart(state: DaemonState, entries: readonly ProcEntry[], signal: AbortSignal): Promise<void> {
   const running = entries.filter(isRunning);
-  await restartAll(state, running, signal);
+  await restartAll(state, running, signal, 'tsm start');
   await Promise.all(entries.filter((entry) => !running.includes(entry)).map((entry) => state.supervisor.start(entry, signal)));
 }
 
@@ -74,6 +80,11 @@ export async function createApp(state: DaemonState, spec: AppSpec, force: boolea
   const ids = Array.from({ length: spec.instances }, (_, i) => kept[i] ?? state.registry.allocateId());
   const entries = state.supervisor.createEntries(spec, ids);
   state.logger.info(`start ${spec.name}: ${spec.instances} ${spec.execMode} process(es) of ${spec.script}`);
+  if (!spec.autostart) {
+    // PM2's autostart: false: registered, started by a later `tsm start <name>`.
+    for (const entry of entries) entry.desired = 'stopped';
+    return entries;
+  }
   checkpoint(signal);
   await launchOrUndo(state, entries, signal);
   const failed = entries.filter((entry) => entry.status === 'errored' && entry.lastExit?.error);
