@@ -1,7 +1,7 @@
 import { basename, extname, isAbsolute } from 'node:path';
 import { TsmError } from './errors.js';
 import { defaultLogSpec, isNullFile, type LogSpec } from './log-spec.js';
-import { checkAppName, MAX_TIMER_MS, parseExitCodes, parseSignal, resolveInstances } from './parse.js';
+import { checkAppName, checkEnv, checkInstanceCount, MAX_TIMER_MS, parseExitCodes, parseSignal, resolveInstances } from './parse.js';
 
 export type ExecMode = 'fork' | 'cluster';
 
@@ -133,7 +133,7 @@ export function buildAppSpec(input: StartInput, cpus: number): AppSpec {
     );
   }
   const execMode: ExecMode = node && requestedCluster && input.execMode !== 'fork' ? 'cluster' : 'fork';
-  const instances = resolveInstances(input.instances ?? 1, cpus);
+  const instances = resolveInstances(checkInstanceCount('instances', input.instances ?? 1), cpus);
   const spec: AppSpec = {
     name: checkAppName(input.name ?? defaultAppName(input.script)),
     script: input.script,
@@ -236,9 +236,7 @@ function checkShape(spec: AppSpec): void {
       throw new TsmError('E_USAGE', `start: ${key} must be a list of strings.`);
     }
   }
-  if (typeof spec.env !== 'object' || spec.env === null || Object.values(spec.env).some((v) => typeof v !== 'string')) {
-    throw new TsmError('E_USAGE', 'start: env must map names to strings.');
-  }
+  checkEnv('start: env', spec.env);
 }
 
 /** Exit codes from the wire must be numbers: the text '0' would never match an exit code. */
