@@ -1,6 +1,5 @@
 import { availableParallelism } from 'node:os';
 import { mkdir, unlink } from 'node:fs/promises';
-import type { Server } from 'node:net';
 import { checkSocketPath, homePaths } from '../core/paths.js';
 import { EventHub } from './event-hub.js';
 import { handlers } from './handlers/index.js';
@@ -13,6 +12,8 @@ import { acquirePidLock, releasePidLock } from './pid-lock.js';
 import { Registry } from './registry.js';
 import { restoreAfterCrash } from './restore.js';
 import { listen } from './server.js';
+import type { ControlSocket } from './socket/control-socket.js';
+import { Notices } from './socket/notices.js';
 import type { DaemonState } from './state.js';
 import { Supervisor } from './supervisor.js';
 
@@ -61,6 +62,7 @@ export async function runDaemon(options: DaemonOptions): Promise<number> {
     sinks,
     store,
     hub,
+    notices: new Notices(),
     sampler: new MetricsSampler(registry, options.sampleIntervalMs ?? 1000, () => hub.emit('sample')),
     supervisor: new Supervisor({
       registry,
@@ -101,7 +103,7 @@ export async function runDaemon(options: DaemonOptions): Promise<number> {
     },
   };
 
-  let server: Server | null = null;
+  let server: ControlSocket | null = null;
   let closing = false;
   const shutdown = async (why: string): Promise<void> => {
     if (closing) return;

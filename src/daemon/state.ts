@@ -5,6 +5,7 @@ import type { LogSinks } from './logs/log-sinks.js';
 import type { MetricsSampler } from './metrics.js';
 import type { AppStore } from './persist.js';
 import type { ProcEntry, Registry } from './registry.js';
+import type { Notices } from './socket/notices.js';
 import type { Supervisor } from './supervisor.js';
 
 /** Everything the daemon knows, built once in main and handed to its parts: no module state. */
@@ -20,6 +21,8 @@ export interface DaemonState {
   sinks: LogSinks;
   /** Live lines and samples, for subscribers. */
   hub: EventHub;
+  /** What to tell the next command that connects (printed by the CLI as warnings). */
+  notices: Notices;
   /** Persists the app list; called after every change a command makes. */
   save(): Promise<void>;
   /** Stops every app without forgetting which should run (for resurrect); returns how many ran. */
