@@ -41,7 +41,10 @@ describe('the control socket comes back', () => {
     } finally {
       open.close();
     }
-    expect(readFileSync(home.paths.daemonLog, 'utf8')).toContain(`the control socket ${home.paths.socket} was deleted; listening on a new one`);
+    // Once: a re-bind must not count as another loss (libuv unlinks a closed server's path).
+    const rebinds = readFileSync(home.paths.daemonLog, 'utf8').split('\n').filter((line) => line.includes('control socket'));
+    expect(rebinds).toHaveLength(1);
+    expect(rebinds[0]).toContain(`the control socket ${home.paths.socket} was deleted; listening on a new one`);
   });
 
   it('a socket file replaced by something else is replaced by a socket again', async () => {

@@ -31,7 +31,7 @@ export class ControlSocket {
     this.watch();
   }
 
-  /** Stops accepting and watching; the file is the caller's to remove. Open connections go on. */
+  /** Stops accepting and watching (closing removes the file too). Open connections go on. */
   close(): void {
     this.closed = true;
     this.watcher?.close();
@@ -41,24 +41,33 @@ export class ControlSocket {
   }
 
   private async bind(): Promise<void> {
-    const server = createServer((socket) => this.onConnection(socket));
+    // libuv unlinks a listening socket's path when the server closes: the lost server must close
+    // before the new file exists, or it would take the new file with it (and its close, as an
+    // event, would call for yet another bind).
+    this.server?.close();
+    this.server = null;
     // We hold the pid lock: whatever is at the path is stale, or a replacement that is not ours.
     await unlink(this.path).catch(() => {});
+    const server = createServer((socket) => this.onConnection(socket));
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
-      server.listen(this.path, () => {
-        server.off('error', reject);
-        resolve();
-      });
+      // bind() creates the file inside listen(), synchronously, with the process's umask: 0177
+      // makes it 0600 from its first instant, not only after the chmod below.
+      const umask = process.umask(0o177);
+      try {
+        server.listen(this.path, () => {
+          server.off('error', reject);
+          resolve();
+        });
+      } finally {
+        process.umask(umask);
+      }
     });
     server.on('error', (error) => this.logger.error('control socket error', error));
-    // The home is 0700 already; 0600 keeps the socket private even in a home opened up later.
-    await chmod(this.path, 0o600);
+    await chmod(this.path, 0o600); // where umask does not apply to sockets
     const info = await lstat(this.path);
     this.bound = { dev: info.dev, ino: info.ino };
-    const previous = this.server;
     this.server = server;
-    previous?.close(); // stops accepting on the lost file; its connections go on
   }
 
   private watch(): void {
