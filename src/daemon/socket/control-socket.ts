@@ -29,6 +29,7 @@ export class ControlSocket {
   async open(): Promise<void> {
     await this.bind();
     this.watch();
+    this.check(); // a delete between the bind and the watch would have gone unseen
   }
 
   /** Stops accepting and watching (closing removes the file too). Open connections go on. */
