@@ -85,6 +85,12 @@ export class DaemonConnection {
     });
   }
 
+  /** What the daemon had to tell the next command (see HelloFrame); the CLI prints them. */
+  get notices(): string[] {
+    const notices: unknown = this.daemon.notices;
+    return Array.isArray(notices) ? notices.filter((n): n is string => typeof n === 'string').slice(0, 50) : [];
+  }
+
   /** True when the daemon runs this very version of tsm. */
   get versionMatches(): boolean {
     return this.daemon.version === TSM_VERSION;

@@ -1,7 +1,7 @@
 import { basename, extname, isAbsolute } from 'node:path';
 import { TsmError } from './errors.js';
 import { defaultLogSpec, isNullFile, type LogSpec } from './log-spec.js';
-import { checkAppName, MAX_TIMER_MS, parseExitCodes, parseSignal, resolveInstances } from './parse.js';
+import { checkAppName, checkEnv, checkInstanceCount, MAX_TIMER_MS, parseExitCodes, parseSignal, resolveInstances } from './parse.js';
 
 export type ExecMode = 'fork' | 'cluster';
 
@@ -120,9 +120,6 @@ export const DEFAULTS = {
   namespace: 'default',
 } as const;
 
-/** A process per app at most: more is a typo (-i 1000000000) that would exhaust the machine. */
-export const MAX_INSTANCES = 1024;
-
 const INTERPRETER_BY_EXTENSION: Record<string, string> = {
   '.js': 'node',
   '.mjs': 'node',
@@ -170,7 +167,7 @@ export function buildAppSpec(input: StartInput, cpus: number): AppSpec {
     );
   }
   const execMode: ExecMode = node && requestedCluster && input.execMode !== 'fork' ? 'cluster' : 'fork';
-  const instances = resolveInstances(input.instances ?? 1, cpus);
+  const instances = resolveInstances(checkInstanceCount('instances', input.instances ?? 1), cpus);
   const spec: AppSpec = {
     name: checkAppName(input.name ?? defaultAppName(input.script)),
     script: input.script,
@@ -278,9 +275,6 @@ function checkShape(spec: AppSpec): void {
       throw new TsmError('E_USAGE', `start: ${key} must be a whole number of at least 0, got ${JSON.stringify(value)}.`);
     }
   }
-  if (spec.instances > MAX_INSTANCES) {
-    throw new TsmError('E_USAGE', `instances: at most ${MAX_INSTANCES} per app, got ${spec.instances}. Did you mean -i max?`);
-  }
   if (typeof spec.maxMemoryRestart !== 'number' || !Number.isSafeInteger(spec.maxMemoryRestart) || spec.maxMemoryRestart < 0) {
     throw new TsmError('E_USAGE', `--max-memory-restart: expected a size such as 300M, got ${JSON.stringify(spec.maxMemoryRestart)}.`);
   }
@@ -316,9 +310,7 @@ function checkShape(spec: AppSpec): void {
       throw new TsmError('E_USAGE', `start: ${key} must be a list of strings.`);
     }
   }
-  if (typeof spec.env !== 'object' || spec.env === null || Object.values(spec.env).some((v) => typeof v !== 'string')) {
-    throw new TsmError('E_USAGE', 'start: env must map names to strings.');
-  }
+  checkEnv('start: env', spec.env);
 }
 
 /** Exit codes from the wire must be numbers: the text '0' would never match an exit code. */

@@ -16,6 +16,7 @@ export const ERROR_CODES = [
   'E_TIMEOUT', // a request got no reply before its deadline
   'E_VERSION', // CLI and daemon speak different protocol versions
   'E_PROTOCOL', // a malformed or oversized frame
+  'E_LIMIT', // a per-connection limit of the daemon was reached (subscriptions on one connection)
   'E_SPAWN', // a process could not be started
   'E_LOG', // a log file cannot be opened (a symbolic link, below a file, not writable): nothing is spawned
   'E_RELOAD_FAILED', // a replacement worker did not become ready

@@ -16,7 +16,31 @@ export function parseInstances(raw: string | number, flag = '-i'): number {
       `${flag} ${text}: instances must be a whole number, 'max' or 0 (one per CPU), or -N (CPUs minus N).`,
     );
   }
-  return Number(text);
+  return checkInstanceCount(flag, Number(text));
+}
+
+/**
+ * Each instance is a process the daemon forks and tracks: `-i 1000000000` once grew the daemon to
+ * 4 GB until it aborted. No machine runs a useful 1024 workers of one app.
+ */
+export const MAX_INSTANCES = 1024;
+
+/** Instances as given (N, or a CPU offset <= 0), from a flag or the wire: a whole number, at most MAX_INSTANCES. */
+export function checkInstanceCount(flag: string, value: unknown): number {
+  if (typeof value === 'number' && Number.isInteger(value) && value > MAX_INSTANCES) {
+    throw new TsmError(
+      'E_USAGE',
+      `${flag} ${value.toLocaleString('en-US', { useGrouping: false })}: at most ${MAX_INSTANCES} instances. Use 'max' (or 0) for one per CPU.`,
+    );
+  }
+  if (typeof value !== 'number' || !Number.isSafeInteger(value)) {
+    throw new TsmError(
+      'E_USAGE',
+      `${flag} ${typeof value === 'number' || typeof value === 'string' ? String(value).slice(0, 40) : `(${typeof value})`}: ` +
+        `instances must be a whole number, 'max' or 0 (one per CPU), or -N (CPUs minus N).`,
+    );
+  }
+  return value;
 }
 
 /** Instances as a count on this machine: N, or CPUs plus a non-positive offset, at least 1. */
@@ -121,4 +145,53 @@ export function parseRotateInterval(flag: string, raw: string): string {
     );
   }
   return text;
+}
+
+/** A variable's name and value as execve() takes them, 'NAME=value', must fit MAX_ARG_STRLEN (128 KiB on Linux). */
+export const MAX_ENV_ENTRY_BYTES = 128 * 1024 - 1;
+/** An app's whole environment: far below the kernel's total for arguments and environment (about 2 MiB). */
+export const MAX_ENV_BYTES = 512 * 1024;
+export const MAX_ENV_KEYS = 4096;
+
+/**
+ * An app's environment as sent on the wire: a flat map of names to strings. Anything else would
+ * reach the app as '[object Object]' or make its spawn fail with E2BIG, so it is refused, naming
+ * the variable.
+ */
+export function checkEnv(where: string, env: unknown): Record<string, string> {
+  if (typeof env !== 'object' || env === null || Array.isArray(env)) {
+    throw new TsmError('E_USAGE', `${where}: expected a map of variable names to strings.`);
+  }
+  const entries = Object.entries(env);
+  if (entries.length > MAX_ENV_KEYS) {
+    throw new TsmError('E_USAGE', `${where}: ${entries.length} variables; at most ${MAX_ENV_KEYS}.`);
+  }
+  let total = 0;
+  for (const [key, value] of entries) {
+    const name = clipName(key);
+    if (key === '' || key.includes('=') || key.includes('\0')) {
+      throw new TsmError('E_USAGE', `${where}: ${name} is not a variable name (empty, or holds '=' or a NUL byte).`);
+    }
+    if (typeof value !== 'string') {
+      const kind = value === null ? 'null' : Array.isArray(value) ? 'a list' : typeof value === 'object' ? 'an object' : `a ${typeof value}`;
+      throw new TsmError('E_USAGE', `${where}: ${name} must be a string, got ${kind}. Environment variables are text: send "${name}": "<value>".`);
+    }
+    if (value.includes('\0')) {
+      throw new TsmError('E_USAGE', `${where}: the value of ${name} holds a NUL byte, which an environment cannot carry.`);
+    }
+    const bytes = Buffer.byteLength(key) + 1 + Buffer.byteLength(value);
+    if (bytes > MAX_ENV_ENTRY_BYTES) {
+      throw new TsmError('E_USAGE', `${where}: ${name} is ${bytes} bytes; one variable may hold at most ${MAX_ENV_ENTRY_BYTES} (the kernel's limit).`);
+    }
+    total += bytes + 1;
+  }
+  if (total > MAX_ENV_BYTES) {
+    throw new TsmError('E_USAGE', `${where}: the environment is ${total} bytes; at most ${MAX_ENV_BYTES}.`);
+  }
+  return env as Record<string, string>;
+}
+
+/** A name as it may appear in a message: a hostile one can be a megabyte long. */
+function clipName(name: string): string {
+  return name.length > 64 ? `${name.slice(0, 64)}…` : name;
 }

@@ -1,6 +1,5 @@
 import { availableParallelism } from 'node:os';
 import { unlink } from 'node:fs/promises';
-import type { Server } from 'node:net';
 import { parseLogMode } from '../core/home-safety.js';
 import { checkSocketPath, homePaths } from '../core/paths.js';
 import { EventHub } from './event-hub.js';
@@ -18,6 +17,8 @@ import { Owners } from './owner/owners.js';
 import { spawnRealProcess } from './process/spawn-process.js';
 import { registerSaved, restoreSaved } from './restore.js';
 import { listen } from './server.js';
+import type { ControlSocket } from './socket/control-socket.js';
+import { Notices } from './socket/notices.js';
 import type { DaemonState } from './state.js';
 import { Supervisor } from './supervisor.js';
 
@@ -67,6 +68,7 @@ export async function runDaemon(options: DaemonOptions): Promise<number> {
     sinks,
     store,
     hub,
+    notices: new Notices(),
     sampler: new MetricsSampler(registry, options.sampleIntervalMs ?? 1000, () => hub.emit('sample')),
     owners,
     supervisor: new Supervisor({
@@ -123,7 +125,7 @@ export async function runDaemon(options: DaemonOptions): Promise<number> {
     },
   };
 
-  let server: Server | null = null;
+  let server: ControlSocket | null = null;
   let closing = false;
   const shutdown = async (why: string): Promise<void> => {
     if (closing) return;
@@ -149,12 +151,21 @@ export async function runDaemon(options: DaemonOptions): Promise<number> {
   process.on('unhandledRejection', (error) => logger.error('unhandled rejection (daemon keeps running)', error));
 
   const { state: saved, problems } = await store.load();
-  for (const problem of problems) logger.warn(problem);
+  for (const problem of problems) {
+    logger.warn(problem);
+    state.notices.add(problem);
+  }
   const crashed = saved !== null && !saved.cleanShutdown && saved.apps.length > 0;
   // Until every app is back, the saved list stays the truth on disk: a crash mid-restore must not
   // leave a half list behind. Saves asked for meanwhile are written once, at the release.
   const hold = crashed ? store.hold() : null;
-  if (crashed) logger.warn(`the previous daemon did not shut down cleanly; restoring ${saved.apps.length} app(s)`);
+  if (crashed) {
+    logger.warn(`the previous daemon did not shut down cleanly; restoring ${saved.apps.length} app(s)`);
+    state.notices.add(
+      `the tsm daemon had stopped unexpectedly; a new one (pid ${process.pid}) is restoring ${saved.apps.length} app(s). ` +
+        `What happened may be at the end of ${paths.daemonLog}.`,
+    );
+  }
   const registered = crashed ? registerSaved(state, saved) : null;
   server = await listen(state, handlers);
   state.sampler.start();

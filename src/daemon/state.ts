@@ -6,6 +6,7 @@ import type { MetricsSampler } from './metrics.js';
 import type { Owners } from './owner/owners.js';
 import type { AppStore } from './persist.js';
 import type { ProcEntry, Registry } from './registry.js';
+import type { Notices } from './socket/notices.js';
 import type { Supervisor } from './supervisor.js';
 
 /** Everything the daemon knows, built once in main and handed to its parts: no module state. */
@@ -23,6 +24,8 @@ export interface DaemonState {
   hub: EventHub;
   /** The owner of each app: every change to an app's processes is an operation submitted there. */
   owners: Owners;
+  /** What to tell the next command that connects (printed by the CLI as warnings). */
+  notices: Notices;
   /** Persists the app list; called after every change a command makes. */
   save(): Promise<void>;
   /**

@@ -6,6 +6,11 @@ export interface HelloFrame {
   type: 'hello';
   version: string;
   pid: number;
+  /**
+   * What the daemon has to tell whoever connects next, once (an apps.json set aside as corrupt,
+   * apps restored after a crash); the CLI prints each as a warning.
+   */
+  notices?: string[];
 }
 
 export interface RequestFrame {

@@ -213,6 +213,13 @@ describe('bad shapes from the wire', () => {
     expect(build({ [key]: 0 })[key as 'killTimeout']).toBe(0);
   });
 
+  it('rejects more than 1024 instances, as sent by a hand-written client', () => {
+    for (const value of [1025, 1e9, 2147483647]) {
+      expect(usageError(() => build({ instances: value })).message).toContain('at most 1024 instances');
+    }
+    expect(build({ instances: 1024 }).instances).toBe(1024);
+  });
+
   it('rejects instances that are not whole numbers', () => {
     for (const value of [1.5, '4', Number.NaN]) {
       expect(usageError(() => build({ instances: value })).message).toContain('instances');

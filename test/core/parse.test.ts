@@ -2,6 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { TsmError } from '../../src/core/errors.js';
 import {
   checkAppName,
+  checkInstanceCount,
+  MAX_INSTANCES,
   parseCount,
   parseDuration,
   parseExitCodes,
@@ -39,6 +41,27 @@ describe('parseInstances', () => {
     const error = usageError(() => parseInstances(raw));
     expect(error.message).toMatch(/^-i /);
     expect(error.message).toContain('max');
+  });
+});
+
+describe('instances, at most MAX_INSTANCES', () => {
+  it('accepts up to 1024 and refuses more, from a flag or the wire, naming the flag and the limit', () => {
+    expect(MAX_INSTANCES).toBe(1024);
+    expect(parseInstances('1024')).toBe(1024);
+    for (const raw of ['1025', '1000000000', '2147483647', '99999999999999999999']) {
+      const error = usageError(() => parseInstances(raw));
+      expect(error.message).toMatch(/^-i \d+: at most 1024 instances\. Use 'max'/);
+    }
+    expect(usageError(() => checkInstanceCount('instances', 1e9)).message).toBe(
+      "instances 1000000000: at most 1024 instances. Use 'max' (or 0) for one per CPU.",
+    );
+  });
+
+  it('takes any CPU offset (it resolves to at least one process) but only whole numbers', () => {
+    expect(checkInstanceCount('instances', -1_000_000)).toBe(-1_000_000);
+    for (const value of [1.5, '4', null, {}, Number.NaN, -(2 ** 60)]) {
+      expect(usageError(() => checkInstanceCount('instances', value)).message).toContain('instances must be a whole number');
+    }
   });
 });
 

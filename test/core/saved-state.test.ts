@@ -115,7 +115,7 @@ describe('checkSavedSpec', () => {
     ['a bad signal', { killSignal: 'SIGNOPE' }, /not a signal name/],
     ['a string where a flag goes', { autorestart: 'yes' }, /autorestart must be true or false/],
     ['args that are not strings', { args: [1, 2] }, /args must be a list of strings/],
-    ['env values that are not strings', { env: { PORT: 3000 } }, /env must map names to strings/],
+    ['env values that are not strings', { env: { PORT: 3000 } }, /env: PORT must be a string/],
     ['an unknown exec mode', { execMode: 'thread' }, /exec mode "thread"/],
     ['cluster mode for python', { interpreter: 'python3', execMode: 'cluster' }, /cluster mode runs Node scripts only/],
     ['exit codes as text', { stopExitCodes: ['0'] }, /--stop-exit-codes/],

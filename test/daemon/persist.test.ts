@@ -130,8 +130,11 @@ describe('AppStore.save: atomic, durable, in order', () => {
     const store = new AppStore(join(dir, 'apps.json'));
     await store.save([entry(0, spec('web'))], false);
     const before = readFileSync(join(dir, 'apps.json'), 'utf8');
-    const huge = spec('huge', { env: { BIG: 'x'.repeat(SAVED_STATE_LIMITS.maxBytes) } });
-    const error = saveError(await rejection(store.save([entry(0, huge)], false)));
+    // An app's env holds at most 512 KiB, so it takes many apps to pass the file's limit.
+    const env = Object.fromEntries(Array.from({ length: 4 }, (_, i) => [`BIG${i}`, 'x'.repeat(120 * 1024)]));
+    const apps = Math.ceil(SAVED_STATE_LIMITS.maxBytes / (4 * 120 * 1024)) + 1;
+    const huge = Array.from({ length: apps }, (_, i) => entry(i, spec(`huge${i}`, { env })));
+    const error = saveError(await rejection(store.save(huge, false)));
     expect(error.message).toMatch(/the app list is \d+ bytes, more than the 16777216 tsm reads back/);
     expect(readFileSync(join(dir, 'apps.json'), 'utf8')).toBe(before);
   });
@@ -147,7 +150,7 @@ describe('AppStore.save: atomic, durable, in order', () => {
     await store.save([entry(0, spec('web'))], false);
     const before = readFileSync(file);
 
-    const big = spec('big', { env: { BIG: 'x'.repeat(200 * 1024) } }); // three times the disk
+    const big = spec('big', { env: { BIG1: 'x'.repeat(100 * 1024), BIG2: 'x'.repeat(100 * 1024) } }); // three times the disk
     const error = saveError(await rejection(store.save([entry(0, spec('web')), entry(1, big)], false)));
     expect(error.message).toBe(`could not write ${file}: no space left on device (ENOSPC); the previous apps.json is unchanged.`);
     expect(readFileSync(file)).toEqual(before);

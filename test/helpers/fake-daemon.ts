@@ -12,6 +12,7 @@ import { MetricsSampler } from '../../src/daemon/metrics.js';
 import { stopEveryApp } from '../../src/daemon/owner/operations.js';
 import { Owners } from '../../src/daemon/owner/owners.js';
 import { AppStore } from '../../src/daemon/persist.js';
+import { Notices } from '../../src/daemon/socket/notices.js';
 import { RunningProcess } from '../../src/daemon/process/running-process.js';
 import { Registry } from '../../src/daemon/registry.js';
 import type { DaemonState } from '../../src/daemon/state.js';
@@ -119,6 +120,7 @@ export function fakeDaemon(): FakeDaemon {
     sinks,
     store,
     hub: new EventHub(),
+    notices: new Notices(),
     sampler: new MetricsSampler(registry, 60_000),
     supervisor: new Supervisor({
       home,

@@ -91,6 +91,51 @@ describe('FrameDecoder', () => {
   });
 });
 
+describe('FrameDecoder, paused', () => {
+  it('stops after the frame that paused it and holds the rest of the chunk until resume', () => {
+    const results: DecodeResult[] = [];
+    const d: FrameDecoder = new FrameDecoder(1024, (result) => {
+      results.push(result);
+      if (results.length === 2) d.pause();
+    });
+    d.push(Buffer.from('{"id":1}\n{"id":2}\n{"id":3}\n{"id":4}\n{"id"'));
+    expect(results).toEqual([ok({ id: 1 }), ok({ id: 2 })]);
+    expect(d.isPaused).toBe(true);
+    d.push(Buffer.from(':5}\n'));
+    expect(results).toHaveLength(2);
+    d.resume();
+    expect(results).toEqual([1, 2, 3, 4, 5].map((id) => ok({ id })));
+  });
+
+  it('can be paused again while it delivers held frames, keeping their order', () => {
+    const seen: number[] = [];
+    const d: FrameDecoder = new FrameDecoder(1024, (result) => {
+      if (result.ok) seen.push((result.value as { id: number }).id);
+      d.pause(); // one frame per resume
+    });
+    d.push(Buffer.from('{"id":1}\n{"id":2}\n'));
+    d.push(Buffer.from('{"id":3}\n{"id":4}\n'));
+    expect(seen).toEqual([1]);
+    for (let i = 0; i < 3; i += 1) d.resume();
+    expect(seen).toEqual([1, 2, 3, 4]);
+    d.resume();
+    expect(seen).toEqual([1, 2, 3, 4]);
+  });
+
+  it('joins a frame whose first part arrived before the pause and the rest while paused', () => {
+    const results: DecodeResult[] = [];
+    const d: FrameDecoder = new FrameDecoder(1024, (result) => {
+      results.push(result);
+      d.pause();
+    });
+    d.push(Buffer.from('{"id":1}\n{"a":'));
+    d.push(Buffer.from('2}\n'));
+    expect(results).toEqual([ok({ id: 1 })]);
+    d.resume();
+    expect(results).toEqual([ok({ id: 1 }), ok({ a: 2 })]);
+  });
+});
+
 describe('encodeFrame', () => {
   it('is one line of JSON ending with a newline', () => {
     const frame = encodeFrame({ id: 1, text: 'two\nlines' });

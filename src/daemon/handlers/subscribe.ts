@@ -8,6 +8,12 @@ import { daemonInfo } from './daemon-info.js';
 
 /** A subscriber further behind than this loses lines (counted and told), not the daemon's memory. */
 const MAX_PENDING_BYTES = 4 * 1024 * 1024;
+/**
+ * A process table replaces the one before: a subscriber that has not read the last (its unread
+ * output is past this) gets none until it has, instead of a queue of stale tables. A table is
+ * built only for a subscriber that will get it.
+ */
+const TABLE_PENDING_BYTES = 64 * 1024;
 
 /**
  * Live lines and process tables for `tsm logs` and `tsm monit`, pushed as they happen. Which
@@ -18,11 +24,18 @@ export async function handleSubscribe(
   params: Params<'subscribe'>,
   ctx: RequestContext,
 ): Promise<Result<'subscribe'>> {
-  const topics = new Set(params?.topics ?? []);
+  const topics = new Set(Array.isArray(params.topics) ? params.topics : []);
   if (topics.size === 0 || [...topics].some((t) => t !== 'logs' && t !== 'processes')) {
     throw new TsmError('E_USAGE', "subscribe: topics must be a non-empty list of 'logs' and 'processes'.");
   }
-  const wants = lineFilter(state, params.targets, params.streams);
+  const { targets, streams } = params;
+  if (targets !== undefined && (!Array.isArray(targets) || targets.some((t) => typeof t !== 'string'))) {
+    throw new TsmError('E_USAGE', 'subscribe: targets must be a list of app names or ids.');
+  }
+  if (streams !== undefined && (!Array.isArray(streams) || streams.some((s) => s !== 'out' && s !== 'err'))) {
+    throw new TsmError('E_USAGE', "subscribe: streams must be a list of 'out' and 'err'.");
+  }
+  const wants = lineFilter(state, targets, streams);
   let skipped = 0;
   const onLine = (line: LogLine): void => {
     if (!wants(line)) return;
@@ -37,6 +50,7 @@ export async function handleSubscribe(
     ctx.emit('log-line', line);
   };
   const onSample = (): void => {
+    if (ctx.pendingBytes() > TABLE_PENDING_BYTES) return;
     ctx.emit('processes', { processes: state.registry.all().map((entry) => toInfo(entry)), daemon: daemonInfo(state) });
   };
   if (topics.has('logs')) state.hub.on('line', onLine);
