@@ -21,12 +21,15 @@ const PRESENT: Record<string, string> = {
   restarted: 'restart',
   reloaded: 'reload',
   deleted: 'delete',
+  scaled: 'scale',
+  signalled: 'signal',
+  reset: 'reset',
 };
 
 /** "stopped web (ids 0, 1)" then the whole table. */
 export async function printChange(
   ctx: CliContext,
-  verb: 'started' | 'stopped' | 'restarted' | 'reloaded' | 'deleted',
+  verb: 'started' | 'stopped' | 'restarted' | 'reloaded' | 'deleted' | 'scaled' | 'signalled' | 'reset',
   result: ChangeResult,
 ): Promise<void> {
   const byName = new Map<string, number[]>();

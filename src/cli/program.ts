@@ -11,6 +11,7 @@ const commands = {
   delete: () => require('./commands/delete.js') as typeof import('./commands/delete.js'),
   flush: () => require('./commands/flush.js') as typeof import('./commands/flush.js'),
   kill: () => require('./commands/kill.js') as typeof import('./commands/kill.js'),
+  tools: () => require('./commands/process-tools.js') as typeof import('./commands/process-tools.js'),
   list: () => require('./commands/list.js') as typeof import('./commands/list.js'),
   logs: () => require('./commands/logs.js') as typeof import('./commands/logs.js'),
   monit: () => require('./commands/monit.js') as typeof import('./commands/monit.js'),
@@ -177,6 +178,60 @@ const DEFINITIONS: Definition[] = [
         .command('jlist')
         .description("the processes as JSON with PM2's field names")
         .action(async () => commands.list().jlist(ctx));
+    },
+  },
+  {
+    names: ['scale'],
+    define: (program, ctx) => {
+      program
+        .command('scale')
+        .description('set the number of instances: 4, +2 or -1 (the highest instances stop first)')
+        .argument('<app>')
+        .argument('<count>')
+        .action(async (app: string, count: string) => commands.tools().scale(ctx, app, count));
+    },
+  },
+  {
+    names: ['sendSignal', 'signal'],
+    define: (program, ctx) => {
+      program
+        .command('sendSignal')
+        .alias('signal')
+        .description('send a signal (SIGUSR2, HUP...) to the processes of apps')
+        .argument('<signal>')
+        .argument('<targets...>')
+        .action(async (signal: string, targets: string[]) => commands.tools().sendSignal(ctx, signal, targets));
+    },
+  },
+  {
+    names: ['reset'],
+    define: (program, ctx) => {
+      program
+        .command('reset')
+        .description('set the restart counters of apps back to 0')
+        .argument('<targets...>')
+        .action(async (targets: string[]) => commands.tools().reset(ctx, targets));
+    },
+  },
+  {
+    names: ['env'],
+    define: (program, ctx) => {
+      program
+        .command('env')
+        .description('the environment a process was started with')
+        .argument('<target>', 'an id (or an app name: each of its processes)')
+        .option('--json', 'as JSON')
+        .action(async (target: string, options: { json?: boolean }) => commands.tools().env(ctx, target, options));
+    },
+  },
+  {
+    names: ['pid'],
+    define: (program, ctx) => {
+      program
+        .command('pid')
+        .description('the pids of an app (or of every app), one per line')
+        .argument('[app]')
+        .action(async (app: string | undefined) => commands.tools().pid(ctx, app));
     },
   },
   {

@@ -10,6 +10,7 @@ export const OP_KINDS = [
   'stop',
   'restart',
   'reload',
+  'scale', // tsm scale: instances added or stopped and removed
   'delete',
   'revive', // the restart policy: a crashed process's restart delay is over
   'restore', // a new daemon starts the apps a crashed one left
@@ -33,24 +34,25 @@ const S = 'supersede';
  * OVERLAP[earlier][newcomer]. The rules behind the table:
  * - a stop always wins over anything that would make a process run (start, restart, reload,
  *   create, revive, restore); a delete wins over everything, and never leaves a process behind;
- * - a second restart or reload while one is under way is refused: queued, it would undo the
- *   zero-downtime promise of the reload it waited for, and a deploy script wants to know;
+ * - a second restart, reload or scale while one is under way is refused: queued, it would undo
+ *   the zero-downtime promise of the reload it waited for, and a deploy script wants to know;
  * - a crash restart (revive) waits its turn, and every command waits for it: it is short, and a
  *   revive whose turn comes after a command has changed the process finds nothing left to do
  *   (cancelling it instead would strand a process that the command did not cover);
  * - nothing new starts once the daemon shuts down.
  */
 const OVERLAP: Record<OpKind, Record<OpKind, Overlap>> = {
-  //            create start stop restart reload delete revive restore shutdown
-  create: /*  */ { create: W, start: W, stop: S, restart: W, reload: W, delete: S, revive: W, restore: W, shutdown: S },
-  start: /*   */ { create: W, start: W, stop: S, restart: W, reload: W, delete: S, revive: W, restore: W, shutdown: S },
-  stop: /*    */ { create: W, start: W, stop: W, restart: W, reload: W, delete: W, revive: W, restore: W, shutdown: S },
-  restart: /* */ { create: W, start: W, stop: S, restart: R, reload: R, delete: S, revive: W, restore: W, shutdown: S },
-  reload: /*  */ { create: W, start: W, stop: S, restart: R, reload: R, delete: S, revive: W, restore: W, shutdown: S },
-  delete: /*  */ { create: W, start: W, stop: W, restart: W, reload: W, delete: W, revive: W, restore: W, shutdown: S },
-  revive: /*  */ { create: W, start: W, stop: W, restart: W, reload: W, delete: W, revive: W, restore: W, shutdown: S },
-  restore: /* */ { create: W, start: W, stop: S, restart: W, reload: W, delete: S, revive: W, restore: W, shutdown: S },
-  shutdown: /**/ { create: R, start: R, stop: W, restart: R, reload: R, delete: W, revive: R, restore: R, shutdown: W },
+  //            create start stop restart reload scale delete revive restore shutdown
+  create: /*  */ { create: W, start: W, stop: S, restart: W, reload: W, scale: W, delete: S, revive: W, restore: W, shutdown: S },
+  start: /*   */ { create: W, start: W, stop: S, restart: W, reload: W, scale: W, delete: S, revive: W, restore: W, shutdown: S },
+  stop: /*    */ { create: W, start: W, stop: W, restart: W, reload: W, scale: W, delete: W, revive: W, restore: W, shutdown: S },
+  restart: /* */ { create: W, start: W, stop: S, restart: R, reload: R, scale: R, delete: S, revive: W, restore: W, shutdown: S },
+  reload: /*  */ { create: W, start: W, stop: S, restart: R, reload: R, scale: R, delete: S, revive: W, restore: W, shutdown: S },
+  scale: /*   */ { create: W, start: W, stop: S, restart: R, reload: R, scale: R, delete: S, revive: W, restore: W, shutdown: S },
+  delete: /*  */ { create: W, start: W, stop: W, restart: W, reload: W, scale: W, delete: W, revive: W, restore: W, shutdown: S },
+  revive: /*  */ { create: W, start: W, stop: W, restart: W, reload: W, scale: W, delete: W, revive: W, restore: W, shutdown: S },
+  restore: /* */ { create: W, start: W, stop: S, restart: W, reload: W, scale: W, delete: S, revive: W, restore: W, shutdown: S },
+  shutdown: /**/ { create: R, start: R, stop: W, restart: R, reload: R, scale: R, delete: W, revive: R, restore: R, shutdown: W },
 };
 
 export function overlapOf(earlier: OpKind, newcomer: OpKind): Overlap {

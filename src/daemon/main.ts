@@ -12,7 +12,7 @@ import { MetricsSampler } from './metrics.js';
 import { AppStore } from './persist.js';
 import { acquirePidLock, releasePidLock } from './pid-lock.js';
 import { Registry } from './registry.js';
-import { stopEveryApp } from './owner/operations.js';
+import { refreshApp, stopEveryApp } from './owner/operations.js';
 import { Owners } from './owner/owners.js';
 import { spawnRealProcess } from './process/spawn-process.js';
 import { registerSaved, restoreSaved } from './restore.js';
@@ -21,6 +21,8 @@ import type { ControlSocket } from './socket/control-socket.js';
 import { Notices } from './socket/notices.js';
 import type { DaemonState } from './state.js';
 import { Supervisor } from './supervisor.js';
+import { AppTriggers } from './triggers/app-triggers.js';
+import { MemoryLimits } from './triggers/memory-limit.js';
 
 export interface DaemonOptions {
   home: string;
@@ -58,7 +60,19 @@ export async function runDaemon(options: DaemonOptions): Promise<number> {
   const registry = new Registry();
   const sinks = new LogSinks((path, error) => logger.error(`log file ${path} failed; its lines are dropped until reopened`, error), logMode);
   const store = new AppStore(paths.appsFile);
-  const owners = new Owners(() => state.shuttingDown);
+  // The app's own triggers (file changes, a schedule, its memory limit) ask its owner, like a
+  // command; after each operation its watch and schedule are re-armed to match what it is now.
+  const triggers = new AppTriggers({
+    registry,
+    logger,
+    accepting: () => !state.shuttingDown,
+    refresh: (name, cause) => void refreshApp(state, name, cause),
+  });
+  const memoryLimits = new MemoryLimits(registry, (name, cause, ids) => refreshApp(state, name, cause, ids));
+  const owners = new Owners(
+    () => state.shuttingDown,
+    (name) => triggers.sync(name),
+  );
   const state: DaemonState = {
     paths,
     startedAt: Date.now(),
@@ -69,7 +83,10 @@ export async function runDaemon(options: DaemonOptions): Promise<number> {
     store,
     hub,
     notices: new Notices(),
-    sampler: new MetricsSampler(registry, options.sampleIntervalMs ?? 1000, () => hub.emit('sample')),
+    sampler: new MetricsSampler(registry, options.sampleIntervalMs ?? 1000, () => {
+      memoryLimits.check();
+      hub.emit('sample');
+    }),
     owners,
     supervisor: new Supervisor({
       home: paths.home,
@@ -133,6 +150,7 @@ export async function runDaemon(options: DaemonOptions): Promise<number> {
     logger.info(`shutting down (${why})`);
     await state.stopAllForShutdown();
     state.sampler.stop();
+    triggers.closeAll();
     server?.close();
     await unlink(paths.socket).catch(() => {});
     await sinks.closeAll();

@@ -53,6 +53,14 @@ export interface Methods {
   save: { params: Record<string, never>; result: { apps: number; file: string } };
   /** Starts the apps of the dump file that are not in the list already. */
   resurrect: { params: Record<string, never>; result: ChangeResult };
+  /** Sets an app's number of instances: `count` is N, +N or -N; the highest go first. */
+  scale: { params: { name: string; count: string }; result: ChangeResult };
+  /** Sends a signal to the processes of the targets (PM2's sendSignal). */
+  signal: { params: TargetParams & { signal: string }; result: ChangeResult };
+  /** Sets the restart counters of the targets back to 0. */
+  reset: { params: TargetParams; result: ChangeResult };
+  /** The environment each process of the targets was started with. */
+  env: { params: TargetParams; result: Array<{ id: number; name: string; env: Record<string, string> | null }> };
   /** Answers at once, then pushes events on this request id until the connection closes. */
   subscribe: { params: SubscribeParams; result: { subscribed: true } };
   /** Stops every app, answers, then the daemon exits. */
@@ -73,6 +81,10 @@ export const METHOD_NAMES: readonly MethodName[] = [
   'reload',
   'delete',
   'subscribe',
+  'scale',
+  'signal',
+  'reset',
+  'env',
   'save',
   'resurrect',
   'flush',

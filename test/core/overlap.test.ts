@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { decideOverlap, OP_KINDS, overlapOf, type OpKind } from '../../src/core/overlap.js';
 
-const STARTERS: OpKind[] = ['create', 'start', 'restart', 'reload', 'revive', 'restore'];
+const STARTERS: OpKind[] = ['create', 'start', 'restart', 'reload', 'scale', 'revive', 'restore'];
 
 describe('what overlapping operations on one app do', () => {
   it('lets a stop win over anything that would make a process run', () => {
@@ -18,9 +18,9 @@ describe('what overlapping operations on one app do', () => {
     }
   });
 
-  it('refuses a restart or reload while another one runs', () => {
-    for (const earlier of ['restart', 'reload'] as const) {
-      for (const newcomer of ['restart', 'reload'] as const) expect(overlapOf(earlier, newcomer)).toBe('refuse');
+  it('refuses a restart, reload or scale while another one runs', () => {
+    for (const earlier of ['restart', 'reload', 'scale'] as const) {
+      for (const newcomer of ['restart', 'reload', 'scale'] as const) expect(overlapOf(earlier, newcomer)).toBe('refuse');
     }
   });
 

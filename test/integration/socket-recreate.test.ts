@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { lstatSync, readFileSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
+import { lstatSync, readFileSync, renameSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
 import { DaemonConnection } from '../../src/client/connection.js';
 import { isAlive, processesOfHome } from '../helpers/procs.js';
@@ -50,8 +50,10 @@ describe('the control socket comes back', () => {
   it('a socket file replaced by something else is replaced by a socket again', async () => {
     home = new TestHome();
     const daemon = await home.daemonPid();
-    unlinkSync(home.paths.socket);
-    writeFileSync(home.paths.socket, 'not a socket\n');
+    // Renamed over the socket in one step: a delete then a write would race the daemon's re-bind.
+    const impostor = `${home.paths.socket}.impostor`;
+    writeFileSync(impostor, 'not a socket\n');
+    renameSync(impostor, home.paths.socket);
     await waitFor('a socket at the path again', () => isSocket(home.paths.socket));
     expect(await home.daemonPid()).toBe(daemon);
     // And again: each re-bind is watched like the first.

@@ -6,7 +6,9 @@ import { changeResult, onApps } from './common.js';
 import type { RequestContext } from './context.js';
 import { daemonInfo } from './daemon-info.js';
 import { handleFlush } from './flush.js';
+import { handleEnv, handleReset, handleSignal } from './process-tools.js';
 import { handleReload } from './reload.js';
+import { handleScale } from './scale.js';
 import { handleResurrect, handleSave } from './save.js';
 import { handleStart } from './start.js';
 import { handleSubscribe } from './subscribe.js';
@@ -43,13 +45,21 @@ export const handlers: HandlerTable = {
   async restart(state, params) {
     const changed = await onApps(state, params?.targets, 'restart', async (entries, signal) => {
       const first = entries[0];
-      if (params.env && first) setAppSpec(state, first.spec.name, { ...first.spec, env: params.env });
+      if (params.env && first) setAppSpec(state, first.spec.name, { ...first.spec, env: { ...first.spec.env, ...params.env } });
       await restartAll(state, entries, signal, 'tsm restart');
     });
     return changeResult(state, changed);
   },
 
   reload: handleReload,
+
+  scale: handleScale,
+
+  signal: handleSignal,
+
+  reset: handleReset,
+
+  env: handleEnv,
 
   subscribe: handleSubscribe,
 

@@ -24,7 +24,7 @@ export async function handleReload(state: DaemonState, params: Params<'reload'>,
     const first = entries[0]!;
     // The app's new settings are the app's from now on, for every instance, whatever happens
     // to this reload: an app is one app, saved once, never half old and half new.
-    const spec: AppSpec = params.env ? { ...first.spec, env: params.env } : first.spec;
+    const spec: AppSpec = params.env ? { ...first.spec, env: { ...first.spec.env, ...params.env } } : first.spec;
     if (spec !== first.spec) setAppSpec(state, spec.name, spec);
     const failure = spec.execMode === 'cluster'
       ? await reloadCluster(state, entries, spec, parallel, ctx, signal)

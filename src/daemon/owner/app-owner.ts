@@ -32,6 +32,8 @@ export class AppOwner {
     private readonly onIdle: (owner: AppOwner) => void = () => {},
     /** True once the daemon shuts down: then every app, even one with no operation, refuses starts. */
     private readonly closed: () => boolean = () => false,
+    /** Called after each operation ends, whatever its outcome. */
+    private readonly settled: () => void = () => {},
   ) {}
 
   get idle(): boolean {
@@ -96,6 +98,7 @@ export class AppOwner {
         op.reject(error);
       }
       this.ops.shift();
+      this.settled();
     }
     this.running = false;
     this.onIdle(this);

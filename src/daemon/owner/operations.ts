@@ -2,6 +2,7 @@ import type { AppSpec } from '../../core/app-spec.js';
 import { TsmError } from '../../core/errors.js';
 import type { ProcEntry } from '../registry.js';
 import type { DaemonState } from '../state.js';
+import { replaceWorker } from '../reload.js';
 import { checkpoint } from './app-owner.js';
 
 /**
@@ -112,4 +113,66 @@ export async function launchOrUndo(state: DaemonState, entries: readonly ProcEnt
 
 export function isRunning(entry: ProcEntry): boolean {
   return entry.status === 'launching' || entry.status === 'online' || entry.status === 'waiting-restart';
+}
+
+/**
+ * A restart the app's own settings ask for (its memory limit, a file change, its cron schedule):
+ * through the app's owner like a command, as a reload for a cluster app (one worker at a time,
+ * no request lost) and a restart for a fork app. `ids` narrows it to some processes. Never
+ * rejects: a refusal (a restart under way already) or a failure is logged.
+ */
+export async function refreshApp(state: DaemonState, name: string, cause: string, ids?: readonly number[]): Promise<void> {
+  const cluster = state.registry.byName(name)[0]?.spec.execMode === 'cluster';
+  const kind = cluster ? 'reload' : 'restart';
+  try {
+    await state.owners.of(name).submit(kind, async (signal) => {
+      const entries = state.registry.byName(name).filter((entry) => entry.desired === 'running' && (!ids || ids.includes(entry.id)));
+      if (entries.length === 0) return;
+      state.logger.info(`${name}: ${cause}; ${cluster ? 'reloading' : 'restarting'} id ${entries.map((e) => e.id).join(', ')}`);
+      await refreshEntries(state, entries, signal, cause);
+    });
+    await state.save();
+  } catch (error) {
+    state.logger.warn(`${name}: ${cause}; not restarted: ${(error as Error).message}`);
+  }
+}
+
+async function refreshEntries(state: DaemonState, entries: readonly ProcEntry[], signal: AbortSignal, cause: string): Promise<void> {
+  if (entries[0]?.spec.execMode !== 'cluster') {
+    await restartAll(state, entries, signal, cause);
+    return;
+  }
+  for (const entry of entries) {
+    checkpoint(signal);
+    if (entry.status !== 'online' || !entry.proc) {
+      await restartAll(state, [entry], signal, cause);
+      continue;
+    }
+    const outcome = await replaceWorker(state, entry, entry.spec, signal, cause);
+    if (!outcome.ok) state.logger.error(`${entry.spec.name} (id ${entry.id}): reload failed: ${outcome.reason}; the old worker keeps serving`);
+  }
+}
+
+/**
+ * `tsm scale`: instances added (launched if the app should run) or removed from the highest
+ * down (stopped gracefully, then forgotten). Every instance shares the new spec.
+ */
+export async function scaleApp(state: DaemonState, name: string, count: number, signal: AbortSignal): Promise<ProcEntry[]> {
+  const entries = state.registry.byName(name).sort((a, b) => a.instance - b.instance);
+  const first = entries[0];
+  if (!first) throw new TsmError('E_NOT_FOUND', `no app named '${name}' (deleted while this scale waited?). See tsm list.`);
+  const spec: AppSpec = { ...first.spec, instances: count };
+  setAppSpec(state, name, spec);
+  if (count < entries.length) {
+    const removed = entries.slice(count);
+    await deleteAll(state, removed);
+    return removed;
+  }
+  const ids = Array.from({ length: count - entries.length }, () => state.registry.allocateId());
+  const added = state.supervisor.createEntries(spec, ids, entries.length);
+  const running = entries.some((entry) => entry.desired === 'running');
+  for (const entry of added) entry.desired = running ? 'running' : 'stopped';
+  checkpoint(signal);
+  if (running) await launchOrUndo(state, added, signal);
+  return added;
 }

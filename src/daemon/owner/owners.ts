@@ -8,8 +8,14 @@ import { AppOwner } from './app-owner.js';
 export class Owners {
   private readonly byName = new Map<string, AppOwner>();
 
-  /** `closed`: true once the daemon shuts down (see AppOwner). */
-  constructor(private readonly closed: () => boolean = () => false) {}
+  /**
+   * `closed`: true once the daemon shuts down (see AppOwner). `settled`: called with the app's
+   * name after each of its operations, whatever its outcome (to re-arm its watch and schedule).
+   */
+  constructor(
+    private readonly closed: () => boolean = () => false,
+    private readonly settled: (name: string) => void = () => {},
+  ) {}
 
   of(name: string): AppOwner {
     let owner = this.byName.get(name);
@@ -20,6 +26,7 @@ export class Owners {
           if (this.byName.get(name) === idle && idle.idle) this.byName.delete(name);
         },
         this.closed,
+        () => this.settled(name),
       );
       this.byName.set(name, owner);
     }
