@@ -12,6 +12,7 @@ const commands = {
   flush: () => require('./commands/flush.js') as typeof import('./commands/flush.js'),
   kill: () => require('./commands/kill.js') as typeof import('./commands/kill.js'),
   tools: () => require('./commands/process-tools.js') as typeof import('./commands/process-tools.js'),
+  apply: () => require('./commands/apply-ecosystem.js') as typeof import('./commands/apply-ecosystem.js'),
   list: () => require('./commands/list.js') as typeof import('./commands/list.js'),
   logs: () => require('./commands/logs.js') as typeof import('./commands/logs.js'),
   monit: () => require('./commands/monit.js') as typeof import('./commands/monit.js'),
@@ -178,6 +179,20 @@ const DEFINITIONS: Definition[] = [
         .command('jlist')
         .description("the processes as JSON with PM2's field names")
         .action(async () => commands.list().jlist(ctx));
+    },
+  },
+  {
+    names: ['startOrRestart', 'startOrReload'],
+    define: (program, ctx) => {
+      for (const how of ['restart', 'reload'] as const) {
+        program
+          .command(how === 'restart' ? 'startOrRestart' : 'startOrReload')
+          .description(`read an ecosystem file again: ${how} its running apps with their new settings, start the others`)
+          .argument('<file>', 'an ecosystem file')
+          .option('--only <names>', 'only these apps (comma-separated)')
+          .option('--env <name>', "merge each app's env_<name> over its env")
+          .action(async (file: string, flags: { only?: string; env?: string }) => commands.apply().applyEcosystem(ctx, file, how, flags, true));
+      }
     },
   },
   {

@@ -15,7 +15,17 @@ export interface ChangeResult {
 }
 
 export type StartParams =
-  | { kind: 'script'; input: StartInput; force: boolean }
+  | {
+      kind: 'script';
+      input: StartInput;
+      force: boolean;
+      /**
+       * What happens to an app of that name (startOrRestart, startOrReload, restart or reload of an
+       * ecosystem file): its new settings are applied by a restart or a zero-downtime reload.
+       * Without it, `force` replaces the app and no force refuses.
+       */
+      existing?: 'restart' | 'reload';
+    }
   // Smart start: a known name or id is started (or restarted) with the options it was saved with.
   | { kind: 'targets'; targets: string[] };
 

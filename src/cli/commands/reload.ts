@@ -3,7 +3,8 @@ import { parseCount } from '../../core/parse.js';
 import type { ReloadProgress } from '../../protocol/events.js';
 import type { CliContext } from '../context.js';
 import { withDaemon } from '../daemon-call.js';
-import { expandTargets, type EcosystemFlags } from '../ecosystem-file.js';
+import { ecosystemPath, expandTargets, type EcosystemFlags } from '../ecosystem-file.js';
+import { applyEcosystem } from './apply-ecosystem.js';
 import { notice, printChange, printTable } from '../print.js';
 import { stringEnv } from '../start-input.js';
 
@@ -17,6 +18,10 @@ const RELOAD_TIMEOUT_MS = 30 * 60_000;
 
 /** Zero-downtime reload: one line per worker replaced as it happens, then the table. */
 export async function reload(ctx: CliContext, given: string[], flags: ReloadFlags): Promise<void> {
+  if (given.length === 1 && (await ecosystemPath(ctx, given[0]))) {
+    await applyEcosystem(ctx, given[0]!, 'reload', flags, false);
+    return;
+  }
   const targets = await expandTargets(ctx, given, flags);
   const parallel = flags.parallel === undefined ? undefined : parseCount('--parallel', flags.parallel, 1);
   await withDaemon(ctx, true, async (daemon) => {

@@ -2,7 +2,8 @@ import { stat } from 'node:fs/promises';
 import { buildAppSpec, type AppSpec } from '../../core/app-spec.js';
 import { TsmError } from '../../core/errors.js';
 import type { ChangeResult, StartParams } from '../../protocol/methods.js';
-import { createApp, startOrRestart } from '../owner/operations.js';
+import { createApp, reloadEntries, restartAll, setAppSpec, startOrRestart } from '../owner/operations.js';
+import type { ProcEntry } from '../registry.js';
 import type { DaemonState } from '../state.js';
 import { changeResult, onApps } from './common.js';
 
@@ -15,8 +16,31 @@ export async function handleStart(state: DaemonState, params: StartParams): Prom
   // Everything is checked before the app's turn is taken: bad input queues nothing.
   const spec = buildAppSpec(params.input, state.cpus);
   await checkScript(spec);
-  const entries = await state.owners.of(spec.name).submit('create', (signal) => createApp(state, spec, params.force === true, signal));
+  const existing = params.existing;
+  if (existing !== undefined && existing !== 'restart' && existing !== 'reload') {
+    throw new TsmError('E_USAGE', `start: existing must be restart or reload, got ${JSON.stringify(existing)}.`);
+  }
+  const current = state.registry.byName(spec.name);
+  if (existing && current.length === spec.instances && current[0]?.spec.execMode === spec.execMode) {
+    const changed = await onApps(state, [spec.name], existing, (entries, signal) => applySpec(state, entries, spec, existing, signal));
+    return changeResult(state, changed);
+  }
+  // A new app, or one whose shape changed (instances, mode): replaced, keeping its ids.
+  const force = params.force === true || existing !== undefined;
+  const entries = await state.owners.of(spec.name).submit('create', (signal) => createApp(state, spec, force, signal));
   return changeResult(state, entries);
+}
+
+/** New settings for a running app: every process restarted, or its workers reloaded in turn. */
+async function applySpec(state: DaemonState, entries: ProcEntry[], spec: AppSpec, how: 'restart' | 'reload', signal: AbortSignal) {
+  setAppSpec(state, spec.name, spec);
+  const cause = `tsm ${how} with new settings`;
+  if (how === 'restart') {
+    await restartAll(state, entries, signal, cause);
+    return;
+  }
+  const failures = await reloadEntries(state, entries, signal, cause);
+  if (failures.length > 0) throw new TsmError('E_RELOAD_FAILED', `${failures.join('.\n')}.`);
 }
 
 async function checkScript(spec: AppSpec): Promise<void> {

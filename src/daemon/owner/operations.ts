@@ -129,7 +129,7 @@ export async function refreshApp(state: DaemonState, name: string, cause: string
       const entries = state.registry.byName(name).filter((entry) => entry.desired === 'running' && (!ids || ids.includes(entry.id)));
       if (entries.length === 0) return;
       state.logger.info(`${name}: ${cause}; ${cluster ? 'reloading' : 'restarting'} id ${entries.map((e) => e.id).join(', ')}`);
-      await refreshEntries(state, entries, signal, cause);
+      await reloadEntries(state, entries, signal, cause);
     });
     await state.save();
   } catch (error) {
@@ -137,11 +137,22 @@ export async function refreshApp(state: DaemonState, name: string, cause: string
   }
 }
 
-async function refreshEntries(state: DaemonState, entries: readonly ProcEntry[], signal: AbortSignal, cause: string): Promise<void> {
+/**
+ * Reloads a cluster app's workers one at a time (a worker that is not serving is restarted); a
+ * fork app has no second process to hand over to and is restarted. A failed replacement leaves
+ * its old worker serving and is logged.
+ */
+export async function reloadEntries(
+  state: DaemonState,
+  entries: readonly ProcEntry[],
+  signal: AbortSignal,
+  cause: string,
+): Promise<string[]> {
   if (entries[0]?.spec.execMode !== 'cluster') {
     await restartAll(state, entries, signal, cause);
-    return;
+    return [];
   }
+  const failures: string[] = [];
   for (const entry of entries) {
     checkpoint(signal);
     if (entry.status !== 'online' || !entry.proc) {
@@ -149,8 +160,12 @@ async function refreshEntries(state: DaemonState, entries: readonly ProcEntry[],
       continue;
     }
     const outcome = await replaceWorker(state, entry, entry.spec, signal, cause);
-    if (!outcome.ok) state.logger.error(`${entry.spec.name} (id ${entry.id}): reload failed: ${outcome.reason}; the old worker keeps serving`);
+    if (outcome.ok) continue;
+    const failure = `reload of ${entry.spec.name} failed at instance ${entry.instance} (id ${entry.id}): ${outcome.reason}; the old worker keeps serving`;
+    state.logger.error(failure);
+    failures.push(failure);
   }
+  return failures;
 }
 
 /**
