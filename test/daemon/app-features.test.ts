@@ -117,9 +117,9 @@ describe('app settings PM2 users rely on', () => {
     const before = [first!.proc, second!.proc];
     second!.sample = { cpu: 0, memory: 2000 };
     limits.check();
-    await waitFor('the replacement', () => second!.proc !== before[1] && second!.status === 'online');
+    await waitFor('the replacement, and the old worker retired', () => second!.proc !== before[1] && before[1]!.hasExited);
+    expect(second!.status).toBe('online');
     expect(first!.proc).toBe(before[0]);
-    expect(before[1]!.hasExited).toBe(true);
     expect(second!.restartCause?.cause).toMatch(/^memory limit/);
   });
 });

@@ -2,7 +2,7 @@ import { stat } from 'node:fs/promises';
 import { buildAppSpec, type AppSpec } from '../../core/app-spec.js';
 import { TsmError } from '../../core/errors.js';
 import type { ChangeResult, StartParams } from '../../protocol/methods.js';
-import { createApp, reloadEntries, restartAll, setAppSpec, startOrRestart } from '../owner/operations.js';
+import { createApp, reloadEntries, reloadFailure, restartAll, setAppSpec, startOrRestart } from '../owner/operations.js';
 import type { ProcEntry } from '../registry.js';
 import type { DaemonState } from '../state.js';
 import { changeResult, onApps } from './common.js';
@@ -39,8 +39,8 @@ async function applySpec(state: DaemonState, entries: ProcEntry[], spec: AppSpec
     await restartAll(state, entries, signal, cause);
     return;
   }
-  const failures = await reloadEntries(state, entries, signal, cause);
-  if (failures.length > 0) throw new TsmError('E_RELOAD_FAILED', `${failures.join('.\n')}.`);
+  const failure = reloadFailure(state, await reloadEntries(state, entries, signal, cause));
+  if (failure) throw new TsmError('E_RELOAD_FAILED', failure);
 }
 
 async function checkScript(spec: AppSpec): Promise<void> {

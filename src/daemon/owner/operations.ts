@@ -1,4 +1,5 @@
 import type { AppSpec } from '../../core/app-spec.js';
+import type { ReloadProgress } from '../../protocol/events.js';
 import { TsmError } from '../../core/errors.js';
 import type { ProcEntry } from '../registry.js';
 import type { DaemonState } from '../state.js';
@@ -129,7 +130,7 @@ export async function refreshApp(state: DaemonState, name: string, cause: string
       const entries = state.registry.byName(name).filter((entry) => entry.desired === 'running' && (!ids || ids.includes(entry.id)));
       if (entries.length === 0) return;
       state.logger.info(`${name}: ${cause}; ${cluster ? 'reloading' : 'restarting'} id ${entries.map((e) => e.id).join(', ')}`);
-      await reloadEntries(state, entries, signal, cause);
+      reloadFailure(state, await reloadEntries(state, entries, signal, cause));
     });
     await state.save();
   } catch (error) {
@@ -137,35 +138,91 @@ export async function refreshApp(state: DaemonState, name: string, cause: string
   }
 }
 
+export interface ReloadOptions {
+  /** Workers replaced at once (`--parallel`). */
+  parallel?: number;
+  onProgress?: (progress: ReloadProgress) => void;
+}
+
+/** What a reload left undone: the workers whose replacement failed, and how many kept their old process. */
+export interface ReloadOutcome {
+  failed: Array<{ entry: ProcEntry; reason: string }>;
+  notReloaded: number;
+}
+
 /**
- * Reloads a cluster app's workers one at a time (a worker that is not serving is restarted); a
- * fork app has no second process to hand over to and is restarted. A failed replacement leaves
- * its old worker serving and is logged.
+ * Reloads a cluster app's workers `parallel` at a time (a worker that is not serving has nothing
+ * to hand over and is restarted); a fork app has no second process to hand over to and is
+ * restarted. The first batch with a failed replacement ends the reload there: its old workers,
+ * and those not reached, keep serving (a new version that does not start is not tried further).
  */
 export async function reloadEntries(
   state: DaemonState,
   entries: readonly ProcEntry[],
   signal: AbortSignal,
   cause: string,
-): Promise<string[]> {
+  options: ReloadOptions = {},
+): Promise<ReloadOutcome> {
+  const progress = (entry: ProcEntry, oldPid: number | null, began: number): void =>
+    options.onProgress?.({
+      name: entry.spec.name,
+      id: entry.id,
+      instance: entry.instance,
+      mode: entry.spec.execMode,
+      oldPid,
+      newPid: entry.proc?.pid ?? null,
+      readyMs: Date.now() - began,
+    });
+  const restart = async (batch: readonly ProcEntry[]): Promise<void> => {
+    const before = batch.map((entry) => entry.proc?.pid ?? null);
+    const began = Date.now();
+    await restartAll(state, batch, signal, cause);
+    batch.forEach((entry, i) => progress(entry, before[i] ?? null, began));
+  };
   if (entries[0]?.spec.execMode !== 'cluster') {
-    await restartAll(state, entries, signal, cause);
-    return [];
+    await restart(entries);
+    return { failed: [], notReloaded: 0 };
   }
-  const failures: string[] = [];
-  for (const entry of entries) {
+  const parallel = Math.max(1, options.parallel ?? 1);
+  for (let start = 0; start < entries.length; start += parallel) {
     checkpoint(signal);
-    if (entry.status !== 'online' || !entry.proc) {
-      await restartAll(state, [entry], signal, cause);
-      continue;
-    }
-    const outcome = await replaceWorker(state, entry, entry.spec, signal, cause);
-    if (outcome.ok) continue;
-    const failure = `reload of ${entry.spec.name} failed at instance ${entry.instance} (id ${entry.id}): ${outcome.reason}; the old worker keeps serving`;
-    state.logger.error(failure);
-    failures.push(failure);
+    const batch = entries.slice(start, start + parallel);
+    const outcomes = await Promise.all(
+      batch.map(async (entry) => {
+        if (entry.status !== 'online' || !entry.proc) {
+          await restart([entry]);
+          return null;
+        }
+        const outcome = await replaceWorker(state, entry, entry.spec, signal, cause);
+        if (!outcome.ok) return { entry, reason: outcome.reason };
+        options.onProgress?.(outcome.progress);
+        return null;
+      }),
+    );
+    const failed = outcomes.filter((outcome): outcome is { entry: ProcEntry; reason: string } => outcome !== null);
+    if (failed.length > 0) return { failed, notReloaded: entries.length - start - batch.length + failed.length };
   }
-  return failures;
+  return { failed: [], notReloaded: 0 };
+}
+
+/**
+ * A failed reload, told once for the daemon's log, each failed worker's error log (where the
+ * app's developer looks) and the reply; null when nothing failed.
+ */
+export function reloadFailure(state: DaemonState, outcome: ReloadOutcome): string | null {
+  const first = outcome.failed[0];
+  if (!first) return null;
+  const name = first.entry.spec.name;
+  const lines = outcome.failed.map(({ entry, reason }) => {
+    const line = `reload of ${name} failed at instance ${entry.instance} (id ${entry.id}): ${reason}`;
+    state.logger.error(line);
+    state.appendToErrorLog(entry, `[tsm] ${line}; the old worker keeps serving`);
+    return `${line}.`;
+  });
+  return (
+    `${lines.join('\n')}\nThe old worker keeps serving; ${outcome.notReloaded} worker(s) of ${name} were not reloaded. ` +
+    `See ${first.entry.logs.err ?? state.paths.daemonLog}`
+  );
 }
 
 /**
