@@ -122,8 +122,9 @@ const DEFINITIONS: Definition[] = [
         .option('--only <names>', 'with an ecosystem file: only these apps')
         .description('stop then start apps: every process at once (see reload for zero downtime)')
         .argument('<targets...>')
-        .option('--update-env', "give the apps this shell's environment instead of the one they started with")
-        .action(async (targets: string[], flags: { updateEnv?: boolean; only?: string }) =>
+        .option('--update-env', "put this shell's environment over the one the apps started with")
+        .option('--watch', "from now on, restart on file changes in the app's folder")
+        .action(async (targets: string[], flags: { updateEnv?: boolean; watch?: boolean; only?: string }) =>
           commands.restart().restart(ctx, targets, flags),
         );
     },

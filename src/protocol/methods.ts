@@ -50,8 +50,8 @@ export interface Methods {
   describe: { params: TargetParams; result: ProcessInfo[] };
   start: { params: StartParams; result: ChangeResult };
   stop: { params: TargetParams; result: ChangeResult };
-  /** `env`: --update-env, the CLI's environment replaces the app's. */
-  restart: { params: TargetParams & { env?: Record<string, string> }; result: ChangeResult };
+  /** `env`: --update-env, the CLI's environment over the app's; `watch`: --watch turns watching on. */
+  restart: { params: TargetParams & { env?: Record<string, string>; watch?: boolean }; result: ChangeResult };
   /** Cluster apps: workers replaced one at a time (`parallel` at once); fork apps: restarted. */
   reload: { params: TargetParams & { env?: Record<string, string>; parallel?: number }; result: ChangeResult };
   delete: { params: TargetParams; result: ChangeResult };

@@ -45,7 +45,13 @@ export const handlers: HandlerTable = {
   async restart(state, params) {
     const changed = await onApps(state, params?.targets, 'restart', async (entries, signal) => {
       const first = entries[0];
-      if (params.env && first) setAppSpec(state, first.spec.name, { ...first.spec, env: { ...first.spec.env, ...params.env } });
+      if (first && (params.env || (params.watch && first.spec.watch === false))) {
+        setAppSpec(state, first.spec.name, {
+          ...first.spec,
+          ...(params.env ? { env: { ...first.spec.env, ...params.env } } : {}),
+          ...(params.watch && first.spec.watch === false ? { watch: [first.spec.cwd] } : {}),
+        });
+      }
       await restartAll(state, entries, signal, 'tsm restart');
     });
     return changeResult(state, changed);
