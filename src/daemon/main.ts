@@ -3,9 +3,11 @@ import { unlink } from 'node:fs/promises';
 import type { Server } from 'node:net';
 import { parseLogMode } from '../core/home-safety.js';
 import { checkSocketPath, homePaths } from '../core/paths.js';
+import { DaemonCounters } from './counters.js';
 import { EventHub } from './event-hub.js';
 import { handlers } from './handlers/index.js';
 import { secureHome } from './home-check.js';
+import { MetricsEndpoint } from './http/endpoint.js';
 import { Logger } from './logger.js';
 import { AppendFile } from './logs/append-file.js';
 import { LogSinks } from './logs/log-sinks.js';
@@ -58,6 +60,7 @@ export async function runDaemon(options: DaemonOptions): Promise<number> {
   const sinks = new LogSinks((path, error) => logger.error(`log file ${path} failed; its lines are dropped until reopened`, error), logMode);
   const store = new AppStore(paths.appsFile);
   const owners = new Owners(() => state.shuttingDown);
+  const counters = new DaemonCounters();
   const state: DaemonState = {
     paths,
     startedAt: Date.now(),
@@ -69,6 +72,8 @@ export async function runDaemon(options: DaemonOptions): Promise<number> {
     hub,
     sampler: new MetricsSampler(registry, options.sampleIntervalMs ?? 1000, () => hub.emit('sample')),
     owners,
+    counters,
+    metricsEndpoint: new MetricsEndpoint(paths.settingsFile, logger, () => state),
     supervisor: new Supervisor({
       home: paths.home,
       registry,
@@ -78,13 +83,14 @@ export async function runDaemon(options: DaemonOptions): Promise<number> {
       requestRevive: (entry) => {
         owners
           .of(entry.spec.name)
-          .submit('revive', () => state.supervisor.revive(entry))
+          .submit('revive', () => counters.crashRestart(entry, () => state.supervisor.revive(entry)))
           .catch((error: unknown) => logger.warn(`${entry.spec.name} (id ${entry.id}) not restarted: ${(error as Error).message}`));
       },
       logger,
       sinks,
       logsDir: paths.logsDir,
       onLine: (entry, stream, line) => {
+        counters.logLine(entry, stream, line);
         // Most of the time nobody follows: building the event would be work for nothing.
         if (hub.listenerCount('line') > 0) {
           hub.emit('line', { id: entry.id, name: entry.spec.name, stream, line, at: Date.now() });
@@ -132,6 +138,7 @@ export async function runDaemon(options: DaemonOptions): Promise<number> {
     await state.stopAllForShutdown();
     state.sampler.stop();
     server?.close();
+    await state.metricsEndpoint.close();
     await unlink(paths.socket).catch(() => {});
     await sinks.closeAll();
     await releasePidLock(paths.pidFile);
@@ -158,6 +165,7 @@ export async function runDaemon(options: DaemonOptions): Promise<number> {
   const registered = crashed ? registerSaved(state, saved) : null;
   server = await listen(state, handlers);
   state.sampler.start();
+  void state.metricsEndpoint.boot();
   logger.info(`daemon ${process.pid} listening on ${paths.socket}`);
   if (registered && hold) {
     void restoreSaved(state, registered)

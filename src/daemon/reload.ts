@@ -42,6 +42,7 @@ export async function replaceWorker(
     return { ok: false, reason: ready.ok ? 'the app was stopped while it reloaded' : ready.reason };
   }
   state.supervisor.adopt(entry, replacement, spec);
+  state.counters.restarted(entry, 'reload');
   const progress: ReloadProgress = {
     name: spec.name,
     id: entry.id,

@@ -1,5 +1,7 @@
 import type { HomePaths } from '../core/paths.js';
+import type { DaemonCounters } from './counters.js';
 import type { EventHub } from './event-hub.js';
+import type { MetricsEndpoint } from './http/endpoint.js';
 import type { Logger } from './logger.js';
 import type { LogSinks } from './logs/log-sinks.js';
 import type { MetricsSampler } from './metrics.js';
@@ -23,6 +25,10 @@ export interface DaemonState {
   hub: EventHub;
   /** The owner of each app: every change to an app's processes is an operation submitted there. */
   owners: Owners;
+  /** What /metrics reads besides the registry: log lines and bytes, restart causes, reloads. */
+  counters: DaemonCounters;
+  /** The HTTP endpoint (/metrics, /healthz, /readyz) and its saved setting. */
+  metricsEndpoint: MetricsEndpoint;
   /** Persists the app list; called after every change a command makes. */
   save(): Promise<void>;
   /**

@@ -6,6 +6,7 @@ import { changeResult, onApps } from './common.js';
 import type { RequestContext } from './context.js';
 import { daemonInfo } from './daemon-info.js';
 import { handleFlush } from './flush.js';
+import { handleMetrics } from './metrics.js';
 import { handleReload } from './reload.js';
 import { handleResurrect, handleSave } from './save.js';
 import { handleStart } from './start.js';
@@ -58,6 +59,8 @@ export const handlers: HandlerTable = {
   resurrect: handleResurrect,
 
   flush: handleFlush,
+
+  metrics: handleMetrics,
 
   async reloadLogs(state) {
     const reopened = state.reopenLogs();

@@ -26,9 +26,8 @@ export async function handleReload(state: DaemonState, params: Params<'reload'>,
     // to this reload: an app is one app, saved once, never half old and half new.
     const spec: AppSpec = params.env ? { ...first.spec, env: params.env } : first.spec;
     if (spec !== first.spec) setAppSpec(state, spec.name, spec);
-    const failure = spec.execMode === 'cluster'
-      ? await reloadCluster(state, entries, spec, parallel, ctx, signal)
-      : await restartFork(state, entries, ctx, signal);
+    const failure = await state.counters.timeReload(spec.name, () =>
+      spec.execMode === 'cluster' ? reloadCluster(state, entries, spec, parallel, ctx, signal) : restartFork(state, entries, ctx, signal));
     if (failure) failures.push(failure);
   });
   const result = await changeResult(state, changed);

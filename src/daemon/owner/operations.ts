@@ -25,6 +25,7 @@ export async function restartAll(state: DaemonState, entries: readonly ProcEntry
   await Promise.all(
     entries.map((entry) => {
       entry.restarts += 1;
+      state.counters.restarted(entry, 'restart');
       return state.supervisor.start(entry, signal);
     }),
   );
