@@ -133,14 +133,23 @@ describe('metrics endpoint', () => {
     expect(readFileSync(home.paths.settingsFile, 'utf8')).toBe(saved);
     expect((await get(port, '/healthz')).status).toBe(200);
 
+    // Moving it: the new address answers, the old one no longer does.
+    const moved = await freePort();
+    await home.ok(['metrics', 'enable', `127.0.0.1:${moved}`]);
+    expect((await get(moved, '/healthz')).status).toBe(200);
+    await expect(get(port, '/healthz')).rejects.toThrow(/ECONNREFUSED/);
+
     const firstDaemon = await home.daemonPid();
     await home.ok(['kill']);
-    expect(await metricsStatus()).toMatchObject({ enabled: true, listening: `127.0.0.1:${port}` });
+    expect(await metricsStatus()).toMatchObject({ enabled: true, listening: `127.0.0.1:${moved}` });
     expect(await home.daemonPid()).not.toBe(firstDaemon);
-    expect((await get(port, '/healthz')).status).toBe(200);
+    expect((await get(moved, '/healthz')).status).toBe(200);
 
     await home.ok(['metrics', 'disable']);
-    await expect(get(port, '/healthz')).rejects.toThrow(/ECONNREFUSED/);
-    expect(await metricsStatus()).toMatchObject({ enabled: false, listening: null });
+    await expect(get(moved, '/healthz')).rejects.toThrow(/ECONNREFUSED/);
+    expect(await metricsStatus()).toMatchObject({ enabled: false, listening: null, address: `127.0.0.1:${moved}` });
+    // enable without an address takes the last one again.
+    await home.ok(['metrics', 'enable']);
+    expect((await get(moved, '/healthz')).status).toBe(200);
   });
 });
