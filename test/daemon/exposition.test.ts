@@ -65,6 +65,7 @@ describe('collectFamilies', () => {
     expect(text).not.toContain('tsm_process_memory_bytes{name="job"');
     expect(text).toContain('tsm_process_uptime_seconds{name="job",id="1",app_instance="0",exec_mode="fork"} 0\n');
     expect(text).toContain('tsm_process_restarts_total{name="job",id="1",app_instance="0",exec_mode="fork"} 2\n');
+    expect(text).toContain('tsm_process_log_lines_total{name="job",id="1",app_instance="0",exec_mode="fork",stream="err"} 0\n');
     expect(text).toContain('tsm_daemon_cpu_seconds_total 2\n');
     expect(text).toContain('tsm_daemon_uptime_seconds 10\n');
     expect(text).toContain('tsm_daemon_event_loop_delay_p99_seconds 0.02\n');

@@ -1,6 +1,6 @@
 import { STATUSES } from '../../core/status.js';
 import { TSM_VERSION } from '../../protocol/version.js';
-import { RELOAD_BUCKETS_SECONDS, type DaemonCounters } from '../counters.js';
+import { RELOAD_BUCKETS_SECONDS, type DaemonCounters, type ProcessCounters } from '../counters.js';
 import type { ProcEntry } from '../registry.js';
 import type { Family, Labels } from './exposition.js';
 import type { LoopDelay } from './loop-delay.js';
@@ -34,11 +34,11 @@ export function collectFamilies(input: ScrapeInput): Family[] {
 
 function processFamilies(entries: readonly ProcEntry[], input: ScrapeInput): Family[] {
   const running = entries.filter((entry) => entry.sample !== null);
-  const perStream = (pick: (counters: { lines: Record<'out' | 'err', number>; bytes: Record<'out' | 'err', number> }) => Record<'out' | 'err', number>) =>
+  // A process that has not written yet has no counters: its series are 0, so rate() works from the start.
+  const perStream = (pick: (counters: ProcessCounters) => ProcessCounters['lines']) =>
     entries.flatMap((entry) => {
       const counters = input.counters.processCounters(entry);
-      if (!counters) return [];
-      const values = pick(counters);
+      const values = counters ? pick(counters) : { out: 0, err: 0 };
       return (['out', 'err'] as const).map((stream) => ({ labels: { ...processLabels(entry), stream }, value: values[stream] }));
     });
   return [
