@@ -38,7 +38,7 @@ async function print(ctx: CliContext, status: MetricsStatus, options: { json?: b
   } else if (status.enabled) {
     ctx.stdout.write(`metrics: enabled for ${status.address} but not listening: ${status.error ?? 'unknown reason'}\n`);
   } else {
-    ctx.stdout.write(`metrics: off (tsm metrics enable [host:port] turns it on, default ${status.address})\n`);
+    ctx.stdout.write(`metrics: off (tsm metrics enable [host:port] turns it on; without an address, at ${status.address})\n`);
   }
   if (changed) await notice(ctx, `saved in ${status.settingsFile}: kept when the daemon restarts`);
 }
