@@ -7,6 +7,7 @@ const SUITES = {
   requests: './requests.js',
   chaos: './chaos.js',
   soak: './soak.js',
+  metrics: './metrics.js',
 };
 
 async function main() {

@@ -15,6 +15,7 @@ const commands = {
   apply: () => require('./commands/apply-ecosystem.js') as typeof import('./commands/apply-ecosystem.js'),
   list: () => require('./commands/list.js') as typeof import('./commands/list.js'),
   logs: () => require('./commands/logs.js') as typeof import('./commands/logs.js'),
+  metrics: () => require('./commands/metrics.js') as typeof import('./commands/metrics.js'),
   monit: () => require('./commands/monit.js') as typeof import('./commands/monit.js'),
   ping: () => require('./commands/ping.js') as typeof import('./commands/ping.js'),
   reload: () => require('./commands/reload.js') as typeof import('./commands/reload.js'),
@@ -338,6 +339,30 @@ const DEFINITIONS: Definition[] = [
         .description('start the daemon if needed and check that it answers')
         .option('--json', 'as JSON')
         .action(async (options: { json?: boolean }) => commands.ping().ping(ctx, options));
+    },
+  },
+  {
+    names: ['metrics'],
+    define: (program, ctx) => {
+      const metrics = program
+        .command('metrics')
+        .description('the HTTP endpoint for Prometheus and probes: /metrics, /healthz, /readyz (off by default)');
+      metrics
+        .command('enable')
+        .description('listen now and after every daemon restart (default: the last address, at first 127.0.0.1:9209)')
+        .argument('[host:port]', 'e.g. 127.0.0.1:9209, 0.0.0.0:9209 (every interface), [::1]:9209, or a port alone')
+        .option('--json', 'as JSON')
+        .action(async (address: string | undefined, options: { json?: boolean }) => commands.metrics().enable(ctx, address, options));
+      metrics
+        .command('disable')
+        .description('stop listening, now and after daemon restarts')
+        .option('--json', 'as JSON')
+        .action(async (options: { json?: boolean }) => commands.metrics().disable(ctx, options));
+      metrics
+        .command('status')
+        .description('whether the endpoint is on, and where')
+        .option('--json', 'as JSON')
+        .action(async (options: { json?: boolean }) => commands.metrics().status(ctx, options));
     },
   },
   {

@@ -11,6 +11,8 @@ export interface HomePaths {
   appsFile: string;
   /** What `tsm save` wrote and `tsm resurrect` starts again (PM2's dump). */
   dumpFile: string;
+  /** The daemon's settings (the metrics endpoint), kept across daemon restarts. */
+  settingsFile: string;
 }
 
 /**
@@ -28,6 +30,7 @@ export function homePaths(home: string): HomePaths {
     logsDir: join(home, 'logs'),
     appsFile: join(home, 'apps.json'),
     dumpFile: join(home, 'dump.json'),
+    settingsFile: join(home, 'settings.json'),
   };
 }
 

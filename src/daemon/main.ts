@@ -2,9 +2,11 @@ import { availableParallelism } from 'node:os';
 import { unlink } from 'node:fs/promises';
 import { parseLogMode } from '../core/home-safety.js';
 import { checkSocketPath, homePaths } from '../core/paths.js';
+import { DaemonCounters } from './counters.js';
 import { EventHub } from './event-hub.js';
 import { handlers } from './handlers/index.js';
 import { secureHome } from './home-check.js';
+import { MetricsEndpoint } from './http/endpoint.js';
 import { Logger } from './logger.js';
 import { AppendFile } from './logs/append-file.js';
 import { LogSinks } from './logs/log-sinks.js';
@@ -66,13 +68,14 @@ export async function runDaemon(options: DaemonOptions): Promise<number> {
     registry,
     logger,
     accepting: () => !state.shuttingDown,
-    refresh: (name, cause) => void refreshApp(state, name, cause),
+    refresh: (name, reason) => void refreshApp(state, name, reason),
   });
-  const memoryLimits = new MemoryLimits(registry, (name, cause, ids) => refreshApp(state, name, cause, ids));
+  const memoryLimits = new MemoryLimits(registry, (name, reason, ids) => refreshApp(state, name, reason, ids));
   const owners = new Owners(
     () => state.shuttingDown,
     (name) => triggers.sync(name),
   );
+  const counters = new DaemonCounters();
   const state: DaemonState = {
     paths,
     startedAt: Date.now(),
@@ -88,6 +91,8 @@ export async function runDaemon(options: DaemonOptions): Promise<number> {
       hub.emit('sample');
     }),
     owners,
+    counters,
+    metricsEndpoint: new MetricsEndpoint(paths.settingsFile, logger, () => state),
     supervisor: new Supervisor({
       home: paths.home,
       registry,
@@ -104,6 +109,7 @@ export async function runDaemon(options: DaemonOptions): Promise<number> {
       sinks,
       logsDir: paths.logsDir,
       onLine: (entry, stream, line) => {
+        counters.logLine(entry, stream, line);
         // Most of the time nobody follows: building the event would be work for nothing.
         if (hub.listenerCount('line') > 0) {
           hub.emit('line', { id: entry.id, name: entry.spec.name, stream, line, at: Date.now() });
@@ -152,6 +158,7 @@ export async function runDaemon(options: DaemonOptions): Promise<number> {
     state.sampler.stop();
     triggers.closeAll();
     server?.close();
+    await state.metricsEndpoint.close();
     await unlink(paths.socket).catch(() => {});
     await sinks.closeAll();
     await releasePidLock(paths.pidFile);
@@ -187,6 +194,7 @@ export async function runDaemon(options: DaemonOptions): Promise<number> {
   const registered = crashed ? registerSaved(state, saved) : null;
   server = await listen(state, handlers);
   state.sampler.start();
+  void state.metricsEndpoint.boot();
   logger.info(`daemon ${process.pid} listening on ${paths.socket}`);
   if (registered && hold) {
     void restoreSaved(state, registered)

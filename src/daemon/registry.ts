@@ -2,7 +2,7 @@ import type { AppSpec } from '../core/app-spec.js';
 import { TsmError } from '../core/errors.js';
 import type { LogFiles } from '../core/log-spec.js';
 import type { Status } from '../core/status.js';
-import type { ProcessInfo } from '../protocol/process-info.js';
+import type { ProcessInfo, RestartReason } from '../protocol/process-info.js';
 import type { RunningProcess } from './process/running-process.js';
 
 /** tsm's own record of one supervised process; Node's Worker/ChildProcess objects hold none of it. */
@@ -24,7 +24,7 @@ export interface ProcEntry {
   sample: { cpu: number; memory: number } | null;
   logs: LogFiles;
   /** Why the process last restarted (a crash, a command, the memory limit, a file change...). */
-  restartCause: { cause: string; at: number } | null;
+  restartCause: (RestartReason & { at: number }) | null;
   /** The environment its current (or last) process got, for `tsm env`. */
   env: Record<string, string> | null;
   /** Where its pid is written while it runs (the app's pid_file), or null. */

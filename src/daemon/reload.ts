@@ -1,5 +1,6 @@
 import type { AppSpec } from '../core/app-spec.js';
 import type { ReloadProgress } from '../protocol/events.js';
+import type { RestartReason } from '../protocol/process-info.js';
 import { checkpoint } from './owner/app-owner.js';
 import type { ExitInfo, RunningProcess } from './process/running-process.js';
 import { terminate } from './process/terminate.js';
@@ -23,7 +24,7 @@ export async function replaceWorker(
   entry: ProcEntry,
   spec: AppSpec,
   signal: AbortSignal,
-  cause: string,
+  reason: RestartReason,
 ): Promise<ReplaceOutcome> {
   const old = entry.proc;
   if (!state.supervisor.mayRun(entry)) return { ok: false, reason: 'the app may not run now' };
@@ -42,7 +43,7 @@ export async function replaceWorker(
     checkpoint(signal); // cancelled: the caller hears why from the abort's reason
     return { ok: false, reason: ready.ok ? 'the app was stopped while it reloaded' : ready.reason };
   }
-  state.supervisor.adopt(entry, replacement, spec, cause);
+  state.supervisor.adopt(entry, replacement, spec, reason);
   const progress: ReloadProgress = {
     name: spec.name,
     id: entry.id,

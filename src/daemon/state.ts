@@ -1,5 +1,7 @@
 import type { HomePaths } from '../core/paths.js';
+import type { DaemonCounters } from './counters.js';
 import type { EventHub } from './event-hub.js';
+import type { MetricsEndpoint } from './http/endpoint.js';
 import type { Logger } from './logger.js';
 import type { LogSinks } from './logs/log-sinks.js';
 import type { MetricsSampler } from './metrics.js';
@@ -26,6 +28,10 @@ export interface DaemonState {
   owners: Owners;
   /** What to tell the next command that connects (printed by the CLI as warnings). */
   notices: Notices;
+  /** What /metrics reads besides the registry: log lines and bytes, restart causes, reloads. */
+  counters: DaemonCounters;
+  /** The HTTP endpoint (/metrics, /healthz, /readyz) and its saved setting. */
+  metricsEndpoint: MetricsEndpoint;
   /** Persists the app list; called after every change a command makes. */
   save(): Promise<void>;
   /**

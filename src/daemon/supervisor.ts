@@ -1,5 +1,6 @@
 import { basename, dirname, extname, join } from 'node:path';
 import type { AppSpec } from '../core/app-spec.js';
+import type { RestartReason } from '../protocol/process-info.js';
 import type { LogFiles } from '../core/log-spec.js';
 import { logFilesFor } from '../core/log-spec.js';
 import { decideAfterExit } from '../core/restart-policy.js';
@@ -109,7 +110,7 @@ export class Supervisor {
   async revive(entry: ProcEntry): Promise<void> {
     if (entry.status !== 'waiting-restart' || entry.restartTimer !== null) return;
     entry.restarts += 1;
-    entry.restartCause = { cause: entry.lastExit ? `crash (${describeExit(entry.lastExit)})` : 'crash', at: Date.now() };
+    entry.restartCause = { kind: 'crash', cause: entry.lastExit ? `crash (${describeExit(entry.lastExit)})` : 'crash', at: Date.now() };
     try {
       await this.launch(entry);
     } catch (error) {
@@ -151,10 +152,10 @@ export class Supervisor {
   }
 
   /** The replacement becomes the entry's process; the old one is the caller's to retire. */
-  adopt(entry: ProcEntry, proc: RunningProcess, spec: AppSpec, cause: string): void {
+  adopt(entry: ProcEntry, proc: RunningProcess, spec: AppSpec, reason: RestartReason): void {
     entry.spec = spec;
     entry.restarts += 1;
-    entry.restartCause = { cause, at: Date.now() };
+    entry.restartCause = { ...reason, at: Date.now() };
     entry.unstableRestarts = 0;
     entry.backoff = 0;
     this.attach(entry, proc);

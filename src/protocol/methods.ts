@@ -1,4 +1,5 @@
 import type { StartInput } from '../core/app-spec.js';
+import type { MetricsParams, MetricsStatus } from './metrics.js';
 import type { DaemonInfo, ProcessInfo } from './process-info.js';
 
 /** Targets as typed: names, ids, or `all`. */
@@ -75,6 +76,8 @@ export interface Methods {
   subscribe: { params: SubscribeParams; result: { subscribed: true } };
   /** Stops every app, answers, then the daemon exits. */
   kill: { params: Record<string, never>; result: { stopped: number; notSaved?: string } };
+  /** The HTTP endpoint (/metrics, /healthz, /readyz): reported, or turned on/off live and saved. */
+  metrics: { params: MetricsParams; result: MetricsStatus };
 }
 
 export type MethodName = keyof Methods;
@@ -100,6 +103,7 @@ export const METHOD_NAMES: readonly MethodName[] = [
   'flush',
   'reloadLogs',
   'kill',
+  'metrics',
 ];
 
 export function isMethodName(value: unknown): value is MethodName {

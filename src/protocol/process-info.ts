@@ -1,6 +1,16 @@
 import type { AppSpec } from '../core/app-spec.js';
 import type { Status } from '../core/status.js';
 
+/**
+ * Why a process last restarted: a kind from a closed set (a metrics label, something to filter
+ * on) and what happened, in words ('crash (code 1)', 'memory limit: 312.0 MB over 300.0 MB').
+ */
+export type RestartKind = 'crash' | 'restart' | 'reload' | 'memory' | 'watch' | 'cron';
+export interface RestartReason {
+  kind: RestartKind;
+  cause: string;
+}
+
 /** One supervised process as the daemon reports it. Times are epoch ms, sizes bytes. */
 export interface ProcessInfo {
   id: number;
@@ -22,7 +32,7 @@ export interface ProcessInfo {
   errLog: string | null;
   combinedLog: string | null;
   /** Why it last restarted: 'crash (code 1)', 'tsm restart', 'memory limit: ...', 'file change: ...'. */
-  restartCause: { cause: string; at: number } | null;
+  restartCause: (RestartReason & { at: number }) | null;
   /** Where its pid is written while it runs, or null. */
   pidFile: string | null;
   spec: AppSpec;

@@ -20,6 +20,7 @@ describe('homePaths', () => {
       logsDir: '/home/ann/.tsm/logs',
       appsFile: '/home/ann/.tsm/apps.json',
       dumpFile: '/home/ann/.tsm/dump.json',
+      settingsFile: '/home/ann/.tsm/settings.json',
     });
   });
 });

@@ -4,8 +4,10 @@ import { join } from 'node:path';
 import type { Readable } from 'node:stream';
 import { buildAppSpec, type AppSpec, type StartInput } from '../../src/core/app-spec.js';
 import { homePaths } from '../../src/core/paths.js';
+import { DaemonCounters } from '../../src/daemon/counters.js';
 import { EventHub } from '../../src/daemon/event-hub.js';
 import type { RequestContext } from '../../src/daemon/handlers/context.js';
+import { MetricsEndpoint } from '../../src/daemon/http/endpoint.js';
 import { Logger } from '../../src/daemon/logger.js';
 import { LogSinks } from '../../src/daemon/logs/log-sinks.js';
 import { MetricsSampler } from '../../src/daemon/metrics.js';
@@ -122,6 +124,8 @@ export function fakeDaemon(): FakeDaemon {
     hub: new EventHub(),
     notices: new Notices(),
     sampler: new MetricsSampler(registry, 60_000),
+    counters: new DaemonCounters(),
+    metricsEndpoint: new MetricsEndpoint(paths.settingsFile, logger, () => state),
     supervisor: new Supervisor({
       home,
       registry,

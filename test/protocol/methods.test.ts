@@ -28,6 +28,7 @@ const EVERY_METHOD: Record<MethodName, true> = {
   flush: true,
   reloadLogs: true,
   kill: true,
+  metrics: true,
 };
 
 describe('METHOD_NAMES', () => {

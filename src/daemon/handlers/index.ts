@@ -7,6 +7,7 @@ import type { RequestContext } from './context.js';
 import { daemonInfo } from './daemon-info.js';
 import { handleFlush } from './flush.js';
 import { handleEnv, handleReset, handleSignal } from './process-tools.js';
+import { handleMetrics } from './metrics.js';
 import { handleReload } from './reload.js';
 import { handleScale } from './scale.js';
 import { handleResurrect, handleSave } from './save.js';
@@ -52,7 +53,7 @@ export const handlers: HandlerTable = {
           ...(params.watch && first.spec.watch === false ? { watch: [first.spec.cwd] } : {}),
         });
       }
-      await restartAll(state, entries, signal, 'tsm restart');
+      await restartAll(state, entries, signal, { kind: 'restart', cause: 'tsm restart' });
     });
     return changeResult(state, changed);
   },
@@ -74,6 +75,8 @@ export const handlers: HandlerTable = {
   resurrect: handleResurrect,
 
   flush: handleFlush,
+
+  metrics: handleMetrics,
 
   async reloadLogs(state) {
     const reopened = state.reopenLogs();

@@ -23,11 +23,13 @@ export async function handleReload(state: DaemonState, params: Params<'reload'>,
     // to this reload: an app is one app, saved once, never half old and half new.
     const spec: AppSpec = params.env ? { ...first.spec, env: { ...first.spec.env, ...params.env } } : first.spec;
     if (spec !== first.spec) setAppSpec(state, spec.name, spec);
-    const outcome = await reloadEntries(state, entries, signal, 'tsm reload', {
-      parallel,
-      onProgress: (progress) => ctx.emit('reload-progress', progress),
+    const failure = await state.counters.timeReload(spec.name, async () => {
+      const outcome = await reloadEntries(state, entries, signal, { kind: 'reload', cause: 'tsm reload' }, {
+        parallel,
+        onProgress: (progress) => ctx.emit('reload-progress', progress),
+      });
+      return reloadFailure(state, outcome);
     });
-    const failure = reloadFailure(state, outcome);
     if (failure) failures.push(failure);
     else state.logger.info(`reloaded ${spec.name}: ${entries.length} process(es) replaced`);
   });

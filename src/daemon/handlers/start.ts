@@ -34,12 +34,12 @@ export async function handleStart(state: DaemonState, params: StartParams): Prom
 /** New settings for a running app: every process restarted, or its workers reloaded in turn. */
 async function applySpec(state: DaemonState, entries: ProcEntry[], spec: AppSpec, how: 'restart' | 'reload', signal: AbortSignal) {
   setAppSpec(state, spec.name, spec);
-  const cause = `tsm ${how} with new settings`;
+  const reason = { kind: how, cause: `tsm ${how} with new settings` };
   if (how === 'restart') {
-    await restartAll(state, entries, signal, cause);
+    await restartAll(state, entries, signal, reason);
     return;
   }
-  const failure = reloadFailure(state, await reloadEntries(state, entries, signal, cause));
+  const failure = reloadFailure(state, await reloadEntries(state, entries, signal, reason));
   if (failure) throw new TsmError('E_RELOAD_FAILED', failure);
 }
 

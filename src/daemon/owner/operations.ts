@@ -1,5 +1,6 @@
 import type { AppSpec } from '../../core/app-spec.js';
 import type { ReloadProgress } from '../../protocol/events.js';
+import type { RestartReason } from '../../protocol/process-info.js';
 import { TsmError } from '../../core/errors.js';
 import type { ProcEntry } from '../registry.js';
 import type { DaemonState } from '../state.js';
@@ -25,14 +26,14 @@ export async function restartAll(
   state: DaemonState,
   entries: readonly ProcEntry[],
   signal: AbortSignal,
-  cause: string,
+  reason: RestartReason,
 ): Promise<void> {
   await stopAll(state, entries);
   checkpoint(signal);
   await Promise.all(
     entries.map((entry) => {
       entry.restarts += 1;
-      entry.restartCause = { cause, at: Date.now() };
+      entry.restartCause = { ...reason, at: Date.now() };
       return state.supervisor.start(entry, signal);
     }),
   );
@@ -53,7 +54,7 @@ export async function stopEveryApp(state: DaemonState): Promise<void> {
 /** Smart start (`tsm start <name>`): what runs is restarted, what is stopped is started. */
 export async function startOrRestart(state: DaemonState, entries: readonly ProcEntry[], signal: AbortSignal): Promise<void> {
   const running = entries.filter(isRunning);
-  await restartAll(state, running, signal, 'tsm start');
+  await restartAll(state, running, signal, { kind: 'restart', cause: 'tsm start' });
   await Promise.all(entries.filter((entry) => !running.includes(entry)).map((entry) => state.supervisor.start(entry, signal)));
 }
 
@@ -122,19 +123,19 @@ export function isRunning(entry: ProcEntry): boolean {
  * no request lost) and a restart for a fork app. `ids` narrows it to some processes. Never
  * rejects: a refusal (a restart under way already) or a failure is logged.
  */
-export async function refreshApp(state: DaemonState, name: string, cause: string, ids?: readonly number[]): Promise<void> {
+export async function refreshApp(state: DaemonState, name: string, reason: RestartReason, ids?: readonly number[]): Promise<void> {
   const cluster = state.registry.byName(name)[0]?.spec.execMode === 'cluster';
   const kind = cluster ? 'reload' : 'restart';
   try {
     await state.owners.of(name).submit(kind, async (signal) => {
       const entries = state.registry.byName(name).filter((entry) => entry.desired === 'running' && (!ids || ids.includes(entry.id)));
       if (entries.length === 0) return;
-      state.logger.info(`${name}: ${cause}; ${cluster ? 'reloading' : 'restarting'} id ${entries.map((e) => e.id).join(', ')}`);
-      reloadFailure(state, await reloadEntries(state, entries, signal, cause));
+      state.logger.info(`${name}: ${reason.cause}; ${cluster ? 'reloading' : 'restarting'} id ${entries.map((e) => e.id).join(', ')}`);
+      reloadFailure(state, await reloadEntries(state, entries, signal, reason));
     });
     await state.save();
   } catch (error) {
-    state.logger.warn(`${name}: ${cause}; not restarted: ${(error as Error).message}`);
+    state.logger.warn(`${name}: ${reason.cause}; not restarted: ${(error as Error).message}`);
   }
 }
 
@@ -160,7 +161,7 @@ export async function reloadEntries(
   state: DaemonState,
   entries: readonly ProcEntry[],
   signal: AbortSignal,
-  cause: string,
+  reason: RestartReason,
   options: ReloadOptions = {},
 ): Promise<ReloadOutcome> {
   const progress = (entry: ProcEntry, oldPid: number | null, began: number): void =>
@@ -176,7 +177,7 @@ export async function reloadEntries(
   const restart = async (batch: readonly ProcEntry[]): Promise<void> => {
     const before = batch.map((entry) => entry.proc?.pid ?? null);
     const began = Date.now();
-    await restartAll(state, batch, signal, cause);
+    await restartAll(state, batch, signal, reason);
     batch.forEach((entry, i) => progress(entry, before[i] ?? null, began));
   };
   if (entries[0]?.spec.execMode !== 'cluster') {
@@ -193,7 +194,7 @@ export async function reloadEntries(
           await restart([entry]);
           return null;
         }
-        const outcome = await replaceWorker(state, entry, entry.spec, signal, cause);
+        const outcome = await replaceWorker(state, entry, entry.spec, signal, reason);
         if (!outcome.ok) return { entry, reason: outcome.reason };
         options.onProgress?.(outcome.progress);
         return null;

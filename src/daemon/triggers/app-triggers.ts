@@ -1,5 +1,6 @@
 import { Cron } from 'croner';
 import type { AppSpec } from '../../core/app-spec.js';
+import type { RestartReason } from '../../protocol/process-info.js';
 import type { Logger } from '../logger.js';
 import type { ProcEntry, Registry } from '../registry.js';
 import { FileWatch } from './file-watch.js';
@@ -10,7 +11,7 @@ export interface TriggerDeps {
   /** False once the daemon shuts down. */
   accepting: () => boolean;
   /** Ask the app's owner to restart it (cluster: reload), saying why. */
-  refresh: (name: string, cause: string) => void;
+  refresh: (name: string, reason: RestartReason) => void;
 }
 
 interface Armed {
@@ -59,7 +60,7 @@ export class AppTriggers {
     try {
       return new FileWatch(
         { paths: spec.watch, ignore: spec.ignoreWatch, ownFiles, delayMs: spec.watchDelay },
-        (file) => this.deps.refresh(spec.name, `file change: ${file}`),
+        (file) => this.deps.refresh(spec.name, { kind: 'watch', cause: `file change: ${file}` }),
         (error) => this.deps.logger.warn(`watching ${spec.name}: ${error.message}`),
       );
     } catch (error) {
@@ -71,7 +72,7 @@ export class AppTriggers {
   private schedule(spec: AppSpec): Cron | null {
     if (spec.cronRestart === '') return null;
     try {
-      return new Cron(spec.cronRestart, { protect: true }, () => this.deps.refresh(spec.name, `cron ${spec.cronRestart}`));
+      return new Cron(spec.cronRestart, { protect: true }, () => this.deps.refresh(spec.name, { kind: 'cron', cause: `cron ${spec.cronRestart}` }));
     } catch (error) {
       this.deps.logger.error(`${spec.name}: cron_restart ${spec.cronRestart}: ${(error as Error).message}`);
       return null;

@@ -1,3 +1,4 @@
+import type { RestartReason } from '../../protocol/process-info.js';
 import type { Registry } from '../registry.js';
 
 const MB = 1024 * 1024;
@@ -13,7 +14,7 @@ export class MemoryLimits {
 
   constructor(
     private readonly registry: Registry,
-    private readonly refresh: (name: string, cause: string, ids: number[]) => Promise<void>,
+    private readonly refresh: (name: string, reason: RestartReason, ids: number[]) => Promise<void>,
   ) {}
 
   check(): void {
@@ -24,7 +25,7 @@ export class MemoryLimits {
       if (entry.status !== 'online' || this.pending.has(entry.id)) continue;
       this.pending.add(entry.id);
       const cause = `memory limit: ${(memory / MB).toFixed(1)} MB over ${(limit / MB).toFixed(1)} MB`;
-      void this.refresh(entry.spec.name, cause, [entry.id]).finally(() => this.pending.delete(entry.id));
+      void this.refresh(entry.spec.name, { kind: 'memory', cause }, [entry.id]).finally(() => this.pending.delete(entry.id));
     }
   }
 }
