@@ -1,10 +1,11 @@
-import { readFile, stat } from 'node:fs/promises';
-import { dirname, resolve } from 'node:path';
-import { pathToFileURL } from 'node:url';
+import { stat } from 'node:fs/promises';
+import { resolve } from 'node:path';
 import { defaultAppName } from '../core/app-spec.js';
 import { ecosystemInputs, isEcosystemFile, type EcosystemResult } from '../core/ecosystem.js';
 import { TsmError } from '../core/errors.js';
 import type { CliContext } from './context.js';
+import { machineHost } from './ecosystem/host.js';
+import { loadEcosystemFile } from './ecosystem/load-file.js';
 import { stringEnv } from './start-input.js';
 
 export interface EcosystemFlags {
@@ -21,24 +22,16 @@ export async function ecosystemPath(ctx: CliContext, word: string | undefined): 
 }
 
 /**
- * Reads an ecosystem file (CommonJS or ES module through import(), which only these commands
- * pay for; JSON parsed) into StartInputs, keeping the apps named by --only.
+ * Reads an ecosystem file (any format: see load-file.ts) into StartInputs, keeping the apps named
+ * by --only. Relative paths in it are taken from the directory the command runs in, as in PM2.
  */
 export async function readEcosystem(ctx: CliContext, path: string, flags: EcosystemFlags): Promise<EcosystemResult> {
-  let config: unknown;
-  try {
-    if (path.endsWith('.json')) {
-      config = JSON.parse(await readFile(path, 'utf8'));
-    } else {
-      const module = (await import(pathToFileURL(path).href)) as { default?: unknown };
-      config = module.default ?? module;
-    }
-  } catch (error) {
-    throw new TsmError('E_USAGE', `cannot read the ecosystem file ${path}: ${(error as Error).message}`, { cause: error });
-  }
+  const config = await loadEcosystemFile(path);
   const result = ecosystemInputs(config, {
-    baseDir: dirname(path),
+    baseDir: ctx.cwd,
     env: stringEnv(ctx.env),
+    host: machineHost,
+    file: path,
     ...(flags.env ? { envName: flags.env } : {}),
   });
   if (!flags.only) return result;
