@@ -113,6 +113,7 @@ describe('ecosystemInputs', () => {
     fails({}, /no apps found: it is empty; expected `module.exports = \{ apps: \[/);
     fails({ deploy: { production: {} } }, /a deploy section alone starts nothing/);
     fails({ apps: [] }, /apps is empty/);
+    fails({ apps: Array.from({ length: 1001 }, (_, i) => ({ script: `a${i}.js` })) }, /apps lists 1001 apps; at most 1000 per file/);
     fails(null, /the file holds null/);
     fails({ apps: ['x'] }, /apps\[0\] must be an object/);
     fails({ apps: [{ name: 'a' }] }, /apps\[0\] \(a\): script is missing/);

@@ -77,6 +77,10 @@ describe('ecosystem formats with the real daemon', () => {
     expect(json5!.cwd).toBe(join(RUN, 'work'));
     expect(json5!.env).toMatchObject({ ECO_FORMAT: 'json5', PORT: '4310', ECO_FROM_CLI: 'cli' });
 
+    // A name with a space is a target like any other.
+    await test.ok(['stop', 'yaml app']);
+    expect((await test.byName('yaml app')).map((p) => p.status)).toEqual(['stopped', 'stopped']);
+
     const mjs = await reportsOf(test, 'mjs-app', 2);
     for (const report of mjs) {
       expect(report.cwd).toBe(RUN);

@@ -7,6 +7,9 @@ export interface EcosystemShape {
   ignoredTopLevel: string[];
 }
 
+/** A file listing more apps than this is a generated mistake, not a deployment: refused up front. */
+export const MAX_APPS = 1000;
+
 const EXPECTED = 'expected `module.exports = { apps: [{ name, script, ... }] }`, one app object, or a list of apps';
 
 /**
@@ -35,6 +38,7 @@ export function appsOf(config: unknown): EcosystemShape {
 
 function checkApps(list: unknown[]): Array<Record<string, unknown>> {
   if (list.length === 0) throw new TsmError('E_USAGE', `apps is empty; ${EXPECTED}, with at least one app.`);
+  if (list.length > MAX_APPS) throw new TsmError('E_USAGE', `apps lists ${list.length} apps; at most ${MAX_APPS} per file.`);
   return list.map((app, index) => {
     if (!app || typeof app !== 'object' || Array.isArray(app)) {
       throw new TsmError('E_USAGE', `apps[${index}] must be an object with at least a script, got ${describe(app)}.`);
