@@ -1,12 +1,22 @@
 import { stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { defaultAppName } from '../core/app-spec.js';
-import { ecosystemInputs, isEcosystemFile, type EcosystemResult } from '../core/ecosystem.js';
+import type { EcosystemResult } from '../core/ecosystem.js';
+import { isEcosystemFile } from '../core/ecosystem/file-names.js';
 import { TsmError } from '../core/errors.js';
 import type { CliContext } from './context.js';
-import { machineHost } from './ecosystem/host.js';
-import { loadEcosystemFile } from './ecosystem/load-file.js';
 import { stringEnv } from './start-input.js';
+
+/**
+ * The loader and its parsers, loaded when a file is read: `tsm stop web` checks whether `web` is
+ * an ecosystem file, and should not pay for the loader when it is not. require(), not import():
+ * these files are CommonJS (see program.ts).
+ */
+const loader = () => ({
+  ...(require('../core/ecosystem.js') as typeof import('../core/ecosystem.js')),
+  ...(require('./ecosystem/load-file.js') as typeof import('./ecosystem/load-file.js')),
+  ...(require('./ecosystem/host.js') as typeof import('./ecosystem/host.js')),
+});
 
 export interface EcosystemFlags {
   only?: string;
@@ -26,6 +36,7 @@ export async function ecosystemPath(ctx: CliContext, word: string | undefined): 
  * by --only. Relative paths in it are taken from the directory the command runs in, as in PM2.
  */
 export async function readEcosystem(ctx: CliContext, path: string, flags: EcosystemFlags): Promise<EcosystemResult> {
+  const { loadEcosystemFile, ecosystemInputs, machineHost } = loader();
   const config = await loadEcosystemFile(path);
   const result = ecosystemInputs(config, {
     baseDir: ctx.cwd,

@@ -7,6 +7,7 @@ import type { EcosystemHost } from './ecosystem/host.js';
 import { appsOf } from './ecosystem/shape.js';
 
 export type { EcosystemHost } from './ecosystem/host.js';
+export { isEcosystemFile } from './ecosystem/file-names.js';
 
 export interface EcosystemOptions {
   /**
@@ -106,14 +107,4 @@ function describeUnknown(fields: Map<string, Set<string>>): string {
       return `${field}${where.length > 0 ? ` in ${where.join(', ')}` : ''}${nearest ? ` (did you mean ${nearest}?)` : ''}`;
     })
     .join(', ');
-}
-
-/**
- * Files `tsm start` reads as a list of apps rather than runs. JSON, JSON5 and YAML files always
- * are (process.yml, pm2.json...): no one runs those as scripts. A JavaScript file is when it is
- * named like one (`*.config.js`, `ecosystem*.js`), since any other .js file is an app.
- */
-export function isEcosystemFile(path: string): boolean {
-  const base = (path.split('/').pop() ?? path).toLowerCase();
-  return /\.config\.(c|m)?js$/.test(base) || /^ecosystem.*\.(c|m)?js$/.test(base) || /\.(json|json5|ya?ml)$/.test(base);
 }
