@@ -46,6 +46,8 @@ describe('ecosystem file formats', () => {
     ['formats/cjs.config.cjs', 'cjs'],
     ['formats/default.config.mjs', 'mjs-default'],
     ['formats/named.config.mjs', 'mjs-named'],
+    ['formats/await.config.mjs', 'mjs-await'],
+    ['formats/esm-package/ecosystem.config.js', 'js-esm-package'],
     ['formats/pm2.json', 'json-one-app'],
     ['formats/lenient.json', 'json-lenient'],
     ['formats/apps.json5', 'json5'],
