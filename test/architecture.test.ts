@@ -47,6 +47,11 @@ const HOMES: Record<string, (file: string) => boolean> = {
   chalk: (f) => f === 'cli/render/colors.ts',
   pidusage: (f) => f === 'daemon/metrics.ts',
   'rotating-file-stream': (f) => f.startsWith('daemon/logs/'),
+  yaml: (f) => f === 'cli/ecosystem/load-file.ts',
+  json5: (f) => f === 'cli/ecosystem/load-file.ts',
+  // Two homes across the layers: the CLI checks a file's expressions before anything starts, the
+  // daemon checks requests and runs the schedule; neither may import the other.
+  croner: (f) => f === 'cli/ecosystem/cron-check.ts' || f === 'daemon/triggers/app-triggers.ts',
   'node:cluster': (f) => f === 'daemon/process/cluster-process.ts',
   'node:child_process': (f) => f === 'daemon/process/fork-process.ts' || f === 'client/launch-daemon.ts',
 };

@@ -1,11 +1,22 @@
-import { readFile, stat } from 'node:fs/promises';
-import { dirname, resolve } from 'node:path';
-import { pathToFileURL } from 'node:url';
+import { stat } from 'node:fs/promises';
+import { resolve } from 'node:path';
 import { defaultAppName } from '../core/app-spec.js';
-import { ecosystemInputs, isEcosystemFile, type EcosystemResult } from '../core/ecosystem.js';
+import type { EcosystemResult } from '../core/ecosystem.js';
+import { isEcosystemFile } from '../core/ecosystem/file-names.js';
 import { TsmError } from '../core/errors.js';
 import type { CliContext } from './context.js';
 import { stringEnv } from './start-input.js';
+
+/**
+ * The loader and its parsers, loaded when a file is read: `tsm stop web` checks whether `web` is
+ * an ecosystem file, and should not pay for the loader when it is not. require(), not import():
+ * these files are CommonJS (see program.ts).
+ */
+const loader = () => ({
+  ...(require('../core/ecosystem.js') as typeof import('../core/ecosystem.js')),
+  ...(require('./ecosystem/load-file.js') as typeof import('./ecosystem/load-file.js')),
+  ...(require('./ecosystem/host.js') as typeof import('./ecosystem/host.js')),
+});
 
 export interface EcosystemFlags {
   only?: string;
@@ -21,24 +32,17 @@ export async function ecosystemPath(ctx: CliContext, word: string | undefined): 
 }
 
 /**
- * Reads an ecosystem file (CommonJS or ES module through import(), which only these commands
- * pay for; JSON parsed) into StartInputs, keeping the apps named by --only.
+ * Reads an ecosystem file (any format: see load-file.ts) into StartInputs, keeping the apps named
+ * by --only. Relative paths in it are taken from the directory the command runs in, as in PM2.
  */
 export async function readEcosystem(ctx: CliContext, path: string, flags: EcosystemFlags): Promise<EcosystemResult> {
-  let config: unknown;
-  try {
-    if (path.endsWith('.json')) {
-      config = JSON.parse(await readFile(path, 'utf8'));
-    } else {
-      const module = (await import(pathToFileURL(path).href)) as { default?: unknown };
-      config = module.default ?? module;
-    }
-  } catch (error) {
-    throw new TsmError('E_USAGE', `cannot read the ecosystem file ${path}: ${(error as Error).message}`, { cause: error });
-  }
+  const { loadEcosystemFile, ecosystemInputs, machineHost } = loader();
+  const config = await loadEcosystemFile(path);
   const result = ecosystemInputs(config, {
-    baseDir: dirname(path),
+    baseDir: ctx.cwd,
     env: stringEnv(ctx.env),
+    host: machineHost,
+    file: path,
     ...(flags.env ? { envName: flags.env } : {}),
   });
   if (!flags.only) return result;

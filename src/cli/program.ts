@@ -98,7 +98,22 @@ const DEFINITIONS: Definition[] = [
         .option('--log-retain <n>', 'rotated files kept per log file (default 5)')
         .option('--log-compress', 'gzip rotated files')
         .option('--log-rotate-interval <interval>', 'also rotate on a clock: 1d, 12h, 30m...')
-        .addHelpText('after', '\nArguments for the script go after --:  tsm start server.js -i 2 -- --port 3000')
+        .option('--max-memory-restart <size>', 'restart (cluster: reload) a process past this memory: 300M, 1G, 512K')
+        .option('--watch [paths...]', "restart (cluster: reload) on file changes in the app's cwd, or in these paths")
+        .option('--ignore-watch <paths...>', 'paths or globs that never trigger a restart (node_modules and dot-folders never do)')
+        .option('--watch-delay <ms>', 'changes within this time make one restart (default 1000)')
+        .option('-c, --cron-restart <expr>', 'restart (cluster: reload) on a schedule: "0 3 * * *", 6 fields with seconds; 0 for none')
+        .addOption(new Option('--cron <expr>', 'same as --cron-restart').hideHelp())
+        .option('--instance-var <name>', 'the variable holding the instance number (default NODE_APP_INSTANCE)')
+        .option('--increment-var <name>', 'a variable, such as PORT, incremented by one per instance')
+        .option('--pid <file>', "write each process's pid to this file (relative to the app cwd)")
+        .option('--no-autostart', 'register the app without starting it (start it later with tsm start <name>)')
+        .option('--namespace <ns>', 'a group of apps, usable as a target like a name (default: default)')
+        .addHelpText(
+          'after',
+          '\nArguments for the script go after --:  tsm start server.js -i 2 -- --port 3000\n' +
+            '--watch takes paths until the next option: put it after the script (tsm start app.js --watch).',
+        )
         .action(async (words: string[], flags: StartFlags & { interpreterArgs?: string; only?: string; env?: string }) => {
           await commands.start().start(ctx, words, { ...flags, nodeArgs: flags.nodeArgs ?? flags.interpreterArgs });
         });

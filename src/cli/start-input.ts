@@ -8,9 +8,15 @@ import {
   parseDuration,
   parseExitCodes,
   parseInstances,
+  parseCron,
+  parseMemory,
   parseSignal,
+  parseVariableName,
   splitArgs,
 } from '../core/parse.js';
+import type { EcosystemHost } from '../core/ecosystem.js';
+import { existingPaths } from '../core/ecosystem/runtime-fields.js';
+import { machineHost } from './ecosystem/host.js';
 
 /** `tsm start` flags as commander hands them over: strings, as typed. */
 export interface StartFlags {
@@ -42,6 +48,19 @@ export interface StartFlags {
   logRetain?: string;
   logCompress?: boolean;
   logRotateInterval?: string;
+  maxMemoryRestart?: string;
+  /** `--watch` alone: true; `--watch a b`: those paths. */
+  watch?: boolean | string[];
+  ignoreWatch?: string[];
+  watchDelay?: string;
+  cronRestart?: string;
+  /** `--cron`, PM2's other name for --cron-restart. */
+  cron?: string;
+  instanceVar?: string;
+  incrementVar?: string;
+  pid?: string;
+  autostart?: boolean;
+  namespace?: string;
 }
 
 /**
@@ -51,7 +70,7 @@ export interface StartFlags {
 export function toStartInput(
   script: string,
   flags: StartFlags,
-  context: { cwd: string; env: NodeJS.ProcessEnv; scriptArgs: string[] },
+  context: { cwd: string; env: NodeJS.ProcessEnv; scriptArgs: string[]; host?: EcosystemHost },
 ): StartInput {
   const input: StartInput = {
     script: resolve(context.cwd, script),
@@ -62,7 +81,7 @@ export function toStartInput(
   if (flags.name !== undefined) input.name = checkAppName(flags.name);
   if (flags.instances !== undefined) input.instances = parseInstances(flags.instances);
   if (flags.interpreter !== undefined) input.interpreter = nonEmpty('--interpreter', flags.interpreter);
-  if (flags.nodeArgs !== undefined) input.nodeArgs = splitArgs(flags.nodeArgs);
+  if (flags.nodeArgs !== undefined) input.nodeArgs = splitArgs(flags.nodeArgs, '--node-args');
   if (flags.maxRestarts !== undefined) input.maxRestarts = parseCount('--max-restarts', flags.maxRestarts);
   if (flags.minUptime !== undefined) input.minUptime = parseDuration('--min-uptime', flags.minUptime);
   if (flags.restartDelay !== undefined) input.restartDelay = parseDuration('--restart-delay', flags.restartDelay);
@@ -94,7 +113,28 @@ export function toStartInput(
     FLAG_NAMES,
   );
   if (Object.keys(logs).length > 0) input.logs = logs;
+  runtimeFlags(flags, input, input.cwd ?? context.cwd, context.host ?? machineHost);
   return input;
+}
+
+/** The flags the daemon acts on while the app runs, checked as their ecosystem fields are. */
+function runtimeFlags(flags: StartFlags, input: StartInput, cwd: string, host: EcosystemHost): void {
+  if (flags.maxMemoryRestart !== undefined) input.maxMemoryRestart = parseMemory('--max-memory-restart', flags.maxMemoryRestart);
+  if (flags.watch !== undefined && flags.watch !== false) {
+    input.watch = flags.watch === true || flags.watch.length === 0 ? true : existingPaths('--watch', flags.watch, cwd, host);
+  }
+  if (flags.ignoreWatch !== undefined) input.ignoreWatch = flags.ignoreWatch;
+  if (flags.watchDelay !== undefined) input.watchDelay = parseDuration('--watch-delay', flags.watchDelay);
+  const cron = flags.cronRestart ?? flags.cron;
+  if (cron !== undefined) {
+    const expression = parseCron(flags.cronRestart !== undefined ? '--cron-restart' : '--cron', cron, host.cronProblem);
+    if (expression !== '') input.cronRestart = expression;
+  }
+  if (flags.instanceVar !== undefined) input.instanceVar = parseVariableName('--instance-var', flags.instanceVar);
+  if (flags.incrementVar !== undefined) input.incrementVar = parseVariableName('--increment-var', flags.incrementVar);
+  if (flags.pid !== undefined) input.pidFile = resolve(cwd, nonEmpty('--pid', flags.pid));
+  if (flags.autostart === false) input.autostart = false;
+  if (flags.namespace !== undefined) input.namespace = checkAppName(flags.namespace, '--namespace');
 }
 
 const FLAG_NAMES: LogOptionNames = {

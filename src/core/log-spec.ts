@@ -52,11 +52,21 @@ export interface LogFiles {
 }
 
 /**
- * The files of one process. In cluster mode each instance gets its own files, named with its id
- * (`web-out-3.log`, or `app-3.log` for a path given with -o), unless logs are merged.
+ * Whether each instance of an app writes its own files: in cluster mode, and in fork mode with
+ * several instances (PM2 does so too; one file written by several processes interleaves their
+ * lines and cannot be told apart). Pass the result as `logFilesFor`'s `perInstance`.
  */
-export function logFilesFor(name: string, logs: LogSpec, logsDir: string, cluster: boolean, id: number): LogFiles {
-  const suffix = cluster && !logs.merge ? id : undefined;
+export function logsPerInstance(spec: { execMode: 'fork' | 'cluster'; instances: number }): boolean {
+  return spec.execMode === 'cluster' || spec.instances > 1;
+}
+
+/**
+ * The files of one process. When `perInstance` (see logsPerInstance), each instance gets its own
+ * files, named with its id (`web-out-3.log`, or `app-3.log` for a path given with -o), unless
+ * logs are merged.
+ */
+export function logFilesFor(name: string, logs: LogSpec, logsDir: string, perInstance: boolean, id: number): LogFiles {
+  const suffix = perInstance && !logs.merge ? id : undefined;
   const pick = (given: string | null | undefined, stream: 'out' | 'error'): string | null => {
     if (given === null) return null;
     if (given === undefined) return defaultLogFile(logsDir, name, stream, suffix);

@@ -98,17 +98,59 @@ export function parseExitCodes(flag: string, raw: readonly string[]): number[] {
     });
 }
 
-/** Splits `--node-args "--max-old-space-size=512 --inspect"` the way a shell would for plain words. */
-export function splitArgs(raw: string): string[] {
-  return raw.split(/\s+/).filter((word) => word !== '');
+/**
+ * Splits a string of arguments the way a POSIX shell splits words, without expanding anything:
+ * whitespace separates words, single quotes keep everything literally, double quotes keep
+ * spaces (a backslash escapes " \\ $ ` there), a backslash outside quotes keeps the next
+ * character. `--name "a b"` is two words, as PM2 users expect from `args: '--name "a b"'`.
+ */
+export function splitArgs(raw: string, flag = 'args'): string[] {
+  const words: string[] = [];
+  let word = '';
+  let inWord = false;
+  let quote: '"' | "'" | null = null;
+  for (let i = 0; i < raw.length; i += 1) {
+    const char = raw[i]!;
+    if (quote === "'") {
+      if (char === "'") quote = null;
+      else word += char;
+    } else if (quote === '"') {
+      if (char === '"') quote = null;
+      else if (char === '\\' && i + 1 < raw.length && '"\\$`'.includes(raw[i + 1]!)) word += raw[(i += 1)]!;
+      else word += char;
+    } else if (/\s/.test(char)) {
+      if (inWord) words.push(word);
+      word = '';
+      inWord = false;
+    } else {
+      inWord = true;
+      if (char === '"' || char === "'") quote = char;
+      else if (char === '\\' && i + 1 < raw.length) word += raw[(i += 1)]!;
+      else word += char;
+    }
+  }
+  if (quote !== null) throw new TsmError('E_USAGE', `${flag} ${raw}: a ${quote} quote is not closed.`);
+  if (inWord) words.push(word);
+  return words;
 }
 
-/** Apps are addressed by name on the command line, so a name must be a word a shell keeps whole. */
-export function checkAppName(name: string): string {
-  if (name === '' || name === 'all' || /^\d+$/.test(name) || /[\s/\\]/.test(name)) {
+/**
+ * Apps are addressed by name on the command line. A name may hold spaces (PM2 accepts them; a
+ * shell keeps `tsm restart "my app"` whole, and log file names percent-encode them), but not
+ * slashes (a name is no path), control characters, or space at either end (invisible in a list).
+ */
+export function checkAppName(name: string, flag = '--name'): string {
+  if (
+    name === '' ||
+    name === 'all' ||
+    /^\d+$/.test(name) ||
+    /[/\\\u0000-\u001f\u007f]/.test(name) ||
+    name.trim() !== name
+  ) {
     throw new TsmError(
       'E_USAGE',
-      `--name ${JSON.stringify(name)}: a name must not be empty, 'all', only digits (those are ids), or contain spaces or slashes.`,
+      `${flag} ${JSON.stringify(name)}: a name must not be empty, 'all', only digits (those are ids), ` +
+        'contain slashes or control characters, or start or end with a space.',
     );
   }
   return name;
@@ -194,4 +236,71 @@ export function checkEnv(where: string, env: unknown): Record<string, string> {
 /** A name as it may appear in a message: a hostile one can be a megabyte long. */
 function clipName(name: string): string {
   return name.length > 64 ? `${name.slice(0, 64)}…` : name;
+}
+
+const MEMORY_UNITS: Record<string, number> = { '': 1, K: 1024, M: 1024 ** 2, G: 1024 ** 3 };
+
+/**
+ * A memory limit in bytes: a number of bytes, or PM2's `512K`, `300M`, `1G` (also `300MB`,
+ * `1.5G`, any case). 0 means no limit. A unit without a number, or a negative size, is refused.
+ */
+export function parseMemory(flag: string, raw: string | number): number {
+  const text = String(raw).trim();
+  const match = /^(\d+(?:\.\d+)?)\s*([KMG]?)B?$/i.exec(text);
+  if (!match) {
+    throw new TsmError('E_USAGE', `${flag} ${text === '' ? '""' : text}: expected a memory size such as 300M, 1G, 512K, or a number of bytes.`);
+  }
+  const bytes = Math.round(Number(match[1]) * (MEMORY_UNITS[(match[2] ?? '').toUpperCase()] ?? 1));
+  if (!Number.isSafeInteger(bytes)) throw new TsmError('E_USAGE', `${flag} ${text}: too large.`);
+  return bytes;
+}
+
+/** Cron's shorthand names (@daily...), which croner and most crons read like their expressions. */
+const CRON_NICKNAMES = new Set(['@yearly', '@annually', '@monthly', '@weekly', '@daily', '@midnight', '@hourly']);
+
+/**
+ * A cron restart expression as given: '' (also `0`, PM2's way of turning it off) for none, else
+ * 5 fields (minute first) or 6 (second first), or a nickname such as @daily. Whether each field
+ * is valid is the cron library's business: `problem` asks it, so the CLI and the daemon agree
+ * with the scheduler that runs it, while this file stays free of I/O and dependencies.
+ */
+export function parseCron(flag: string, raw: unknown, problem: (expression: string) => string | null): string {
+  if (raw === undefined || raw === null || raw === false || raw === 0) return '';
+  if (typeof raw !== 'string') {
+    throw new TsmError('E_USAGE', `${flag} ${JSON.stringify(raw)}: expected a cron expression such as "0 3 * * *" (or 0 for none).`);
+  }
+  const text = raw.trim().replace(/\s+/g, ' ');
+  if (text === '' || text === '0') return '';
+  const fields = text.split(' ').length;
+  if (!CRON_NICKNAMES.has(text.toLowerCase()) && fields !== 5 && fields !== 6) {
+    throw new TsmError(
+      'E_USAGE',
+      `${flag} "${text}": a cron expression has 5 fields (minute hour day month weekday) or 6 (seconds first); this one has ${fields}.`,
+    );
+  }
+  const why = problem(text);
+  if (why !== null) throw new TsmError('E_USAGE', `${flag} "${text}": not a valid cron expression: ${why}.`);
+  return text;
+}
+
+/** A variable name for instance_var/increment_var: what a shell could export. */
+export function parseVariableName(flag: string, raw: unknown): string {
+  if (typeof raw !== 'string' || !/^[A-Za-z_][A-Za-z0-9_]*$/.test(raw.trim())) {
+    throw new TsmError('E_USAGE', `${flag} ${JSON.stringify(raw)}: expected a variable name such as PORT or NODE_APP_INSTANCE.`);
+  }
+  return raw.trim();
+}
+
+/**
+ * `watch`: true (the app's cwd), false (off), or one path or a list of paths. Paths come back as
+ * given (relative or absolute); the caller resolves them against the app's cwd and checks they
+ * exist, which is I/O.
+ */
+export function parseWatch(flag: string, raw: unknown): boolean | string[] {
+  if (raw === true || raw === false) return raw;
+  const list = typeof raw === 'string' ? [raw] : raw;
+  if (!Array.isArray(list) || list.some((path) => typeof path !== 'string' || path.trim() === '')) {
+    throw new TsmError('E_USAGE', `${flag} ${JSON.stringify(raw)}: expected true, false, a path, or a list of paths.`);
+  }
+  return list.length === 0 ? false : (list as string[]).map((path) => path.trim());
 }

@@ -2,7 +2,7 @@ import { basename, dirname, extname, join } from 'node:path';
 import type { AppSpec } from '../core/app-spec.js';
 import type { RestartReason } from '../protocol/process-info.js';
 import type { LogFiles } from '../core/log-spec.js';
-import { logFilesFor } from '../core/log-spec.js';
+import { logFilesFor, logsPerInstance } from '../core/log-spec.js';
 import { decideAfterExit } from '../core/restart-policy.js';
 import { transition } from '../core/status.js';
 import type { Logger } from './logger.js';
@@ -167,7 +167,7 @@ export class Supervisor {
   }
 
   private createEntry(spec: AppSpec, id: number, instance: number): ProcEntry {
-    const logs = logFilesFor(spec.name, spec.logs, this.deps.logsDir, spec.execMode === 'cluster', id);
+    const logs = logFilesFor(spec.name, spec.logs, this.deps.logsDir, logsPerInstance(spec), id);
     return {
       id,
       spec,

@@ -128,7 +128,7 @@ describe('names', () => {
 
   it('rejects a bad --name', () => {
     expect(usageError(() => build({ name: 'all' })).message).toMatch(/^--name /);
-    usageError(() => build({ name: 'a b' }));
+    usageError(() => build({ name: 'a/b' }));
   });
 });
 

@@ -194,7 +194,7 @@ describe('checkAppName', () => {
     expect(checkAppName(name)).toBe(name);
   });
 
-  it.each(['all', '12', '0', 'a b', 'a/b', 'a\\b', 'a\tb', ''])('rejects %j with a message naming --name', (name) => {
+  it.each(['all', '12', '0', ' a', 'a/b', 'a\\b', 'a\tb', ''])('rejects %j with a message naming --name', (name) => {
     const error = usageError(() => checkAppName(name));
     expect(error.message).toMatch(/^--name /);
   });

@@ -28,18 +28,18 @@ describe('ecosystem files', () => {
       'ecosystem.config.js',
       `module.exports = { apps: [
         { name: 'api', script: ${JSON.stringify(join(FIXTURES, 'reloadable.js'))}, instances: 2, env: { PORT: ${port} },
-          env_production: { MODE: 'ok' }, watch: true },
+          env_production: { MODE: 'ok' }, vizion: false },
         { name: 'env', script: ${JSON.stringify(join(FIXTURES, 'env.js'))}, args: ['MODE', 'PORT'], env: { PORT: 'x' },
           env_production: { MODE: 'prod' }, out_file: 'env.out' },
       ] };`,
     );
     const started = await home.ok(['start', file, '--env', 'production'], { cwd: dir });
-    expect(started.stderr).toContain('ignored fields tsm does not know: watch');
+    expect(started.stderr).toContain('ignored, with no meaning in tsm: vizion');
     expect(started.stderr).toContain('started api (ids 0, 1)');
     expect(started.stderr).toContain('started env (id 2)');
     await waitFor('the cluster app to answer', () => get(port).catch(() => null));
     const { readFile } = await import('node:fs/promises');
-    // out_file is relative to the file's folder; env_production is merged over env.
+    // out_file is relative to the app's cwd (the command's directory); env_production is merged over env.
     await waitFor('the env app to print', async () => (await readFile(join(dir, 'env.out'), 'utf8').catch(() => '')).includes('PORT=x'));
     expect(await readFile(join(dir, 'env.out'), 'utf8')).toContain('MODE=prod');
 

@@ -23,8 +23,8 @@ export async function applyEcosystem(
 ): Promise<void> {
   const path = await ecosystemPath(ctx, file);
   if (!path) throw new TsmError('E_USAGE', `${file} is not an ecosystem file (ecosystem.config.js, process.yml, pm2.json...) that exists.`);
-  const { inputs, ignored } = await readEcosystem(ctx, path, flags);
-  if (ignored.length > 0) await notice(ctx, `ignored fields tsm does not know: ${ignored.join(', ')}`);
+  const { inputs, notices } = await readEcosystem(ctx, path, flags);
+  for (const line of notices) await notice(ctx, line);
   const result = await withDaemon(ctx, true, async (daemon) => {
     if (!startMissing) {
       const running = new Set((await daemon!.request('list', {})).map((p) => p.name));

@@ -44,8 +44,8 @@ export async function start(ctx: CliContext, words: string[], flags: StartFlags 
  * before anything runs). An app that already runs is replaced with its new settings.
  */
 async function startEcosystem(ctx: CliContext, path: string, flags: EcosystemFlags): Promise<void> {
-  const { inputs, ignored } = await readEcosystem(ctx, path, flags);
-  if (ignored.length > 0) await notice(ctx, `ignored fields tsm does not know: ${ignored.join(', ')}`);
+  const { inputs, notices } = await readEcosystem(ctx, path, flags);
+  for (const line of notices) await notice(ctx, line);
   for (const input of inputs) {
     const info = await stat(input.script).catch(() => null);
     if (!info?.isFile()) {

@@ -5,6 +5,7 @@ import type { ChangeResult, StartParams } from '../../protocol/methods.js';
 import { createApp, reloadEntries, reloadFailure, restartAll, setAppSpec, startOrRestart } from '../owner/operations.js';
 import type { ProcEntry } from '../registry.js';
 import type { DaemonState } from '../state.js';
+import { cronProblem } from '../triggers/app-triggers.js';
 import { changeResult, onApps } from './common.js';
 
 export async function handleStart(state: DaemonState, params: StartParams): Promise<ChangeResult> {
@@ -15,6 +16,9 @@ export async function handleStart(state: DaemonState, params: StartParams): Prom
   if (params?.kind !== 'script') throw new TsmError('E_USAGE', 'start: expected a script or the name of an app.');
   // Everything is checked before the app's turn is taken: bad input queues nothing.
   const spec = buildAppSpec(params.input, state.cpus);
+  // core cannot hold the cron library: the expression is checked here, by the one that runs it.
+  const cronIssue = spec.cronRestart === '' ? null : cronProblem(spec.cronRestart);
+  if (cronIssue) throw new TsmError('E_USAGE', `--cron-restart "${spec.cronRestart}": not a valid cron expression: ${cronIssue}.`);
   await checkScript(spec);
   const existing = params.existing;
   if (existing !== undefined && existing !== 'restart' && existing !== 'reload') {

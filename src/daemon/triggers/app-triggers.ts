@@ -20,6 +20,18 @@ interface Armed {
   cron: Cron | null;
 }
 
+/** Why croner refuses an expression, or null: checked when a start request arrives. */
+export function cronProblem(expression: string): string | null {
+  try {
+    const job = new Cron(expression, { paused: true }); // a parse: no timer is armed
+    const next = job.nextRun();
+    job.stop();
+    return next === null ? 'it never runs' : null;
+  } catch (error) {
+    return (error as Error).message.replace(/^CronPattern: /, '');
+  }
+}
+
 /**
  * What makes an app restart on its own besides a crash: file changes (watch) and a schedule
  * (cron_restart). Both only ask the app's owner, like a command would; they are armed while the
