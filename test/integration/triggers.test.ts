@@ -27,7 +27,7 @@ describe('restart triggers', () => {
     });
     expect(restarted.restartCause?.cause).toMatch(/^memory limit: [\d.]+ MB over 80\.0 MB$/);
     const shown = (await home.ok(['show', 'leak'])).stdout;
-    expect(shown).toMatch(/last restart\s+memory limit/);
+    expect(shown).toMatch(/last restart\W+memory limit/);
     expect(readFileSync(home.paths.daemonLog, 'utf8')).toMatch(/leak: memory limit: [\d.]+ MB over 80\.0 MB; restarting id 0/);
     const jlist = JSON.parse((await home.ok(['jlist'])).stdout) as Array<{ pm2_env: { restart_cause: string; max_memory_restart: number } }>;
     expect(jlist[0]!.pm2_env.max_memory_restart).toBe(80 * 1024 * 1024);
