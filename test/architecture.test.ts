@@ -43,7 +43,8 @@ const IO_BUILTINS = new Set([
 
 /** A module with one home: the files (relative to src/, '/'-separated) that may import it. */
 const HOMES: Record<string, (file: string) => boolean> = {
-  commander: (f) => f === 'cli/program.ts',
+  // tsm-runtime is a second executable with its own command line (it reuses tsm start's options).
+  commander: (f) => f === 'cli/program.ts' || f === 'cli/runtime/program.ts',
   chalk: (f) => f === 'cli/render/colors.ts',
   pidusage: (f) => f === 'daemon/metrics.ts',
   'rotating-file-stream': (f) => f.startsWith('daemon/logs/'),
