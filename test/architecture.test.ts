@@ -49,7 +49,8 @@ const HOMES: Record<string, (file: string) => boolean> = {
   pidusage: (f) => f === 'daemon/metrics.ts',
   'rotating-file-stream': (f) => f.startsWith('daemon/logs/'),
   'node:cluster': (f) => f === 'daemon/process/cluster-process.ts',
-  'node:child_process': (f) => f === 'daemon/process/fork-process.ts' || f === 'client/launch-daemon.ts',
+  'node:child_process': (f) =>
+    f === 'daemon/process/fork-process.ts' || f === 'client/launch-daemon.ts' || f === 'cli/startup/systemctl.ts',
 };
 
 /** The one file that may call process.exit(); bin/tsm.js (outside src/) sets process.exitCode. */

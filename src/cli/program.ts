@@ -23,6 +23,7 @@ const commands = {
   show: () => require('./commands/show.js') as typeof import('./commands/show.js'),
   start: () => require('./commands/start.js') as typeof import('./commands/start.js'),
   stop: () => require('./commands/stop.js') as typeof import('./commands/stop.js'),
+  startup: () => require('./commands/startup.js') as typeof import('./commands/startup.js'),
 };
 
 /**
@@ -316,6 +317,33 @@ const DEFINITIONS: Definition[] = [
         .command('kill')
         .description('stop every app, then the daemon')
         .action(async () => commands.kill().kill(ctx));
+    },
+  },
+  {
+    names: ['startup'],
+    define: (program, ctx) => {
+      program
+        .command('startup')
+        .description("start the daemon at boot: a systemd unit running it in the foreground with the apps of the last 'tsm save'")
+        .argument('[system]', 'the init system: systemd (the only one supported)')
+        .option('--print', 'print the unit to stdout and change nothing (any user)')
+        .option('-u, --user <name>', 'the user the daemon and apps run as (default: the current one)')
+        .option('--tsm-home <dir>', 'the TSM_HOME the daemon serves (default: the current one)')
+        .addOption(new Option('--unit-dir <dir>', 'write the unit there and run no systemctl (tests)').hideHelp())
+        .addHelpText('after', '\nAs root: writes /etc/systemd/system/tsm-<user>.service and enables it. Not root: prints the sudo command, exit 1.')
+        .action(async (system: string | undefined, flags: Record<string, string | boolean>) => commands.startup().startup(ctx, system, flags));
+    },
+  },
+  {
+    names: ['unstartup'],
+    define: (program, ctx) => {
+      program
+        .command('unstartup')
+        .description('disable and remove the unit of tsm startup (a running daemon keeps running)')
+        .argument('[system]', 'the init system: systemd')
+        .option('-u, --user <name>', 'whose unit (default: the current user)')
+        .addOption(new Option('--unit-dir <dir>', 'remove the unit from there and run no systemctl (tests)').hideHelp())
+        .action(async (system: string | undefined, flags: Record<string, string | boolean>) => commands.startup().unstartup(ctx, system, flags));
     },
   },
 ];

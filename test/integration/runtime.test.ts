@@ -90,6 +90,24 @@ describe('tsm-runtime', () => {
     expect((await run.exit()).code).toBe(0);
   });
 
+  it("resurrect (the systemd unit's command): the apps of the last tsm save, and it stays with none", async () => {
+    home = new TestHome();
+    await home.ok(['start', 'rt-lines.js', '--name', 'saved']);
+    await home.ok(['save']);
+    await home.ok(['kill']);
+    const run = new RuntimeRun(home, ['resurrect']);
+    await run.waitOutput('stderr', /^tsm \| .*resurrected 1 process/m);
+    await waitFor('the saved app online', async () => (await home.list()).some((p) => p.name === 'saved' && p.status === 'online'));
+    // The unit's daemon is the machine's: an app stopped is no reason to exit.
+    await home.ok(['delete', 'saved']);
+    await home.ok(['start', 'rt-lines.js', '--name', 'later']);
+    expect(run.child.exitCode).toBeNull();
+    run.child.kill('SIGTERM');
+    expect((await run.exit()).code).toBe(0);
+    // App output stays in the app's files (the journal gets the daemon's lines only).
+    expect(run.stdout).toBe('');
+  });
+
   it.skipIf(process.getuid?.() !== 0)('runs as PID 1 in a PID namespace: warns, starts the app, exits 0 on SIGTERM, leaves nothing', async () => {
     home = new TestHome();
     const marker = join(home.home, 'marker');
