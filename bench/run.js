@@ -7,6 +7,7 @@ const SUITES = {
   requests: './requests.js',
   chaos: './chaos.js',
   soak: './soak.js',
+  runtime: './runtime.js',
 };
 
 async function main() {
