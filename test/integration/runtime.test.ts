@@ -81,9 +81,9 @@ describe('tsm-runtime', () => {
     expect(processesOfHome(home.home)).toEqual([]);
   });
 
-  it('starts the apps of an ecosystem file, with --only', async () => {
+  it('tsm-runtime start <ecosystem file> --only: the apps named', async () => {
     home = new TestHome();
-    const run = new RuntimeRun(home, ['rt-ecosystem.config.js', '--only', 'rt-b']);
+    const run = new RuntimeRun(home, ['start', 'rt-ecosystem.config.js', '--only', 'rt-b']);
     await run.waitOutput('stdout', /^rt-b-0 \| out 0 from-b$/m);
     expect((await home.list()).map((p) => p.name)).toEqual(['rt-b']);
     run.child.kill('SIGTERM');
