@@ -8,6 +8,7 @@ const SUITES = {
   chaos: './chaos.js',
   soak: './soak.js',
   metrics: './metrics.js',
+  runtime: './runtime.js',
 };
 
 async function main() {

@@ -3,6 +3,8 @@
 const http = require('node:http');
 
 const port = Number(process.env.PORT ?? 3000);
+// In a container the server must listen beyond loopback: HOST=0.0.0.0 (examples/Dockerfile).
+const host = process.env.HOST ?? '127.0.0.1';
 const instance = process.env.NODE_APP_INSTANCE ?? '-';
 
 const server = http.createServer((req, res) => {
@@ -10,8 +12,8 @@ const server = http.createServer((req, res) => {
   res.end(`hello from pid ${process.pid} (instance ${instance})\n`);
 });
 
-server.listen(port, '127.0.0.1', () => {
-  console.log(`listening on http://127.0.0.1:${port} (pid ${process.pid}, instance ${instance})`);
+server.listen(port, host, () => {
+  console.log(`listening on http://${host}:${port} (pid ${process.pid}, instance ${instance})`);
 });
 
 process.on('SIGINT', () => {

@@ -43,7 +43,8 @@ const IO_BUILTINS = new Set([
 
 /** A module with one home: the files (relative to src/, '/'-separated) that may import it. */
 const HOMES: Record<string, (file: string) => boolean> = {
-  commander: (f) => f === 'cli/program.ts',
+  // tsm-runtime is a second executable with its own command line (it reuses tsm start's options).
+  commander: (f) => f === 'cli/program.ts' || f === 'cli/runtime/program.ts',
   chalk: (f) => f === 'cli/render/colors.ts',
   pidusage: (f) => f === 'daemon/metrics.ts',
   'rotating-file-stream': (f) => f.startsWith('daemon/logs/'),
@@ -53,7 +54,8 @@ const HOMES: Record<string, (file: string) => boolean> = {
   // daemon checks requests and runs the schedule; neither may import the other.
   croner: (f) => f === 'cli/ecosystem/cron-check.ts' || f === 'daemon/triggers/app-triggers.ts',
   'node:cluster': (f) => f === 'daemon/process/cluster-process.ts',
-  'node:child_process': (f) => f === 'daemon/process/fork-process.ts' || f === 'client/launch-daemon.ts',
+  'node:child_process': (f) =>
+    f === 'daemon/process/fork-process.ts' || f === 'client/launch-daemon.ts' || f === 'cli/startup/systemctl.ts',
 };
 
 /** The one file that may call process.exit(); bin/tsm.js (outside src/) sets process.exitCode. */

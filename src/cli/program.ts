@@ -24,6 +24,7 @@ const commands = {
   show: () => require('./commands/show.js') as typeof import('./commands/show.js'),
   start: () => require('./commands/start.js') as typeof import('./commands/start.js'),
   stop: () => require('./commands/stop.js') as typeof import('./commands/stop.js'),
+  startup: () => require('./commands/startup.js') as typeof import('./commands/startup.js'),
 };
 
 /**
@@ -63,52 +64,11 @@ const DEFINITIONS: Definition[] = [
   {
     names: ['start'],
     define: (program, ctx) => {
-      program
+      const command = program
         .command('start')
         .description('start a script (a new app), or start/restart apps by name or id')
-        .argument('<script|name|id...>', 'a script to run, an ecosystem file, or the names/ids of known apps')
-        .option('--only <names>', 'with an ecosystem file: only these apps (comma-separated)')
-        .option('--env <name>', "with an ecosystem file: merge each app's env_<name> over its env")
-        .option('-n, --name <name>', 'app name (default: the script file name)')
-        .option('-i, --instances <n>', "cluster mode with N workers; 'max' or 0: one per CPU; -N: CPUs minus N")
-        .option('--interpreter <cmd>', "what runs the script: node, python3, bash... or 'none' for an executable")
-        .option('--node-args <args>', 'arguments for the interpreter, e.g. "--max-old-space-size=512"')
-        .addOption(new Option('--interpreter-args <args>', 'same as --node-args').hideHelp())
-        .option('--cwd <dir>', 'working directory of the app (default: the current one)')
-        .option('--max-restarts <n>', 'crashes within min-uptime before the app is marked errored (default 16)')
-        .option('--min-uptime <ms>', 'a run shorter than this counts as unstable (default 1000)')
-        .option('--restart-delay <ms>', 'wait before restarting a crashed app (default 0)')
-        .option('--exp-backoff-restart-delay <ms>', 'restart delay growing x1.5 per crash, capped at 15s')
-        .option('--no-autorestart', 'do not restart the app when it exits')
-        .option('--stop-exit-codes <codes...>', 'exit codes after which the app is not restarted')
-        .option('--kill-signal <signal>', 'signal for a graceful stop (default SIGINT, as PM2)')
-        .option('-k, --kill-timeout <ms>', 'time between the stop signal and SIGKILL (default 5000; PM2: 1600)')
-        .option('--shutdown-with-message', "send process.send('shutdown') instead of a signal")
-        .option('--listen-timeout <ms>', 'time a reloaded worker has to listen (default 3000)')
-        .option('--wait-ready', "a worker is ready when it calls process.send('ready'), not when it listens")
-        .option('-f, --force', 'start even if an app of that name runs: it is replaced')
-        .option('-o, --output <file>', 'stdout log file (relative to the app cwd; NULL for none)')
-        .option('-e, --error <file>', 'stderr log file (relative to the app cwd; NULL for none)')
-        .option('-l, --log <file>', 'one more file with stdout and stderr together')
-        .option('--merge-logs', 'cluster instances share one file per stream (no -<id> suffix)')
-        .option('--time', 'put a timestamp in front of every line')
-        .option('--log-date-format <format>', 'timestamp format, e.g. "YYYY-MM-DD HH:mm:ss Z"')
-        .option('--log-type <type>', 'json: one JSON object per line')
-        .option('--log-max-size <size>', 'rotate a log file at this size (default 10M; 0: never)')
-        .option('--log-retain <n>', 'rotated files kept per log file (default 5)')
-        .option('--log-compress', 'gzip rotated files')
-        .option('--log-rotate-interval <interval>', 'also rotate on a clock: 1d, 12h, 30m...')
-        .option('--max-memory-restart <size>', 'restart (cluster: reload) a process past this memory: 300M, 1G, 512K')
-        .option('--watch [paths...]', "restart (cluster: reload) on file changes in the app's cwd, or in these paths")
-        .option('--ignore-watch <paths...>', 'paths or globs that never trigger a restart (node_modules and dot-folders never do)')
-        .option('--watch-delay <ms>', 'changes within this time make one restart (default 1000)')
-        .option('-c, --cron-restart <expr>', 'restart (cluster: reload) on a schedule: "0 3 * * *", 6 fields with seconds; 0 for none')
-        .addOption(new Option('--cron <expr>', 'same as --cron-restart').hideHelp())
-        .option('--instance-var <name>', 'the variable holding the instance number (default NODE_APP_INSTANCE)')
-        .option('--increment-var <name>', 'a variable, such as PORT, incremented by one per instance')
-        .option('--pid <file>', "write each process's pid to this file (relative to the app cwd)")
-        .option('--no-autostart', 'register the app without starting it (start it later with tsm start <name>)')
-        .option('--namespace <ns>', 'a group of apps, usable as a target like a name (default: default)')
+        .argument('<script|name|id...>', 'a script to run, an ecosystem file, or the names/ids of known apps');
+      startOptions(command)
         .addHelpText(
           'after',
           '\nArguments for the script go after --:  tsm start server.js -i 2 -- --port 3000\n' +
@@ -389,7 +349,84 @@ const DEFINITIONS: Definition[] = [
         .action(async () => commands.kill().kill(ctx));
     },
   },
+  {
+    names: ['startup'],
+    define: (program, ctx) => {
+      program
+        .command('startup')
+        .description("start the daemon at boot: a systemd unit running it in the foreground with the apps of the last 'tsm save'")
+        .argument('[system]', 'the init system: systemd (the only one supported)')
+        .option('--print', 'print the unit to stdout and change nothing (any user)')
+        .option('-u, --user <name>', 'the user the daemon and apps run as (default: the current one)')
+        .option('--tsm-home <dir>', 'the TSM_HOME the daemon serves (default: the current one)')
+        .addOption(new Option('--unit-dir <dir>', 'write the unit there and run no systemctl (tests)').hideHelp())
+        .addHelpText('after', '\nAs root: writes /etc/systemd/system/tsm-<user>.service and enables it. Not root: prints the sudo command, exit 1.')
+        .action(async (system: string | undefined, flags: Record<string, string | boolean>) => commands.startup().startup(ctx, system, flags));
+    },
+  },
+  {
+    names: ['unstartup'],
+    define: (program, ctx) => {
+      program
+        .command('unstartup')
+        .description('disable and remove the unit of tsm startup (a running daemon keeps running)')
+        .argument('[system]', 'the init system: systemd')
+        .option('-u, --user <name>', 'whose unit (default: the current user)')
+        .addOption(new Option('--unit-dir <dir>', 'remove the unit from there and run no systemctl (tests)').hideHelp())
+        .action(async (system: string | undefined, flags: Record<string, string | boolean>) => commands.startup().unstartup(ctx, system, flags));
+    },
+  },
 ];
+
+/**
+ * The options of `tsm start`, defined once: tsm-runtime takes the same (src/cli/runtime/program.ts),
+ * so a flag added here is one it knows too (and must carry out or refuse, see runtime/plan.ts).
+ */
+export function startOptions(command: Command): Command {
+  return command
+    .option('--only <names>', 'with an ecosystem file: only these apps (comma-separated)')
+    .option('--env <name>', "with an ecosystem file: merge each app's env_<name> over its env")
+    .option('-n, --name <name>', 'app name (default: the script file name)')
+    .option('-i, --instances <n>', "cluster mode with N workers; 'max' or 0: one per CPU; -N: CPUs minus N")
+    .option('--interpreter <cmd>', "what runs the script: node, python3, bash... or 'none' for an executable")
+    .option('--node-args <args>', 'arguments for the interpreter, e.g. "--max-old-space-size=512"')
+    .addOption(new Option('--interpreter-args <args>', 'same as --node-args').hideHelp())
+    .option('--cwd <dir>', 'working directory of the app (default: the current one)')
+    .option('--max-restarts <n>', 'crashes within min-uptime before the app is marked errored (default 16)')
+    .option('--min-uptime <ms>', 'a run shorter than this counts as unstable (default 1000)')
+    .option('--restart-delay <ms>', 'wait before restarting a crashed app (default 0)')
+    .option('--exp-backoff-restart-delay <ms>', 'restart delay growing x1.5 per crash, capped at 15s')
+    .option('--no-autorestart', 'do not restart the app when it exits')
+    .option('--stop-exit-codes <codes...>', 'exit codes after which the app is not restarted')
+    .option('--kill-signal <signal>', 'signal for a graceful stop (default SIGINT, as PM2)')
+    .option('-k, --kill-timeout <ms>', 'time between the stop signal and SIGKILL (default 5000; PM2: 1600)')
+    .option('--shutdown-with-message', "send process.send('shutdown') instead of a signal")
+    .option('--listen-timeout <ms>', 'time a reloaded worker has to listen (default 3000)')
+    .option('--wait-ready', "a worker is ready when it calls process.send('ready'), not when it listens")
+    .option('-f, --force', 'start even if an app of that name runs: it is replaced')
+    .option('-o, --output <file>', 'stdout log file (relative to the app cwd; NULL for none)')
+    .option('-e, --error <file>', 'stderr log file (relative to the app cwd; NULL for none)')
+    .option('-l, --log <file>', 'one more file with stdout and stderr together')
+    .option('--merge-logs', 'cluster instances share one file per stream (no -<id> suffix)')
+    .option('--time', 'put a timestamp in front of every line')
+    .option('--log-date-format <format>', 'timestamp format, e.g. "YYYY-MM-DD HH:mm:ss Z"')
+    .option('--log-type <type>', 'json: one JSON object per line')
+    .option('--log-max-size <size>', 'rotate a log file at this size (default 10M; 0: never)')
+    .option('--log-retain <n>', 'rotated files kept per log file (default 5)')
+    .option('--log-compress', 'gzip rotated files')
+    .option('--log-rotate-interval <interval>', 'also rotate on a clock: 1d, 12h, 30m...')
+    .option('--max-memory-restart <size>', 'restart (cluster: reload) a process past this memory: 300M, 1G, 512K')
+    .option('--watch [paths...]', "restart (cluster: reload) on file changes in the app's cwd, or in these paths")
+    .option('--ignore-watch <paths...>', 'paths or globs that never trigger a restart (node_modules and dot-folders never do)')
+    .option('--watch-delay <ms>', 'changes within this time make one restart (default 1000)')
+    .option('-c, --cron-restart <expr>', 'restart (cluster: reload) on a schedule: "0 3 * * *", 6 fields with seconds; 0 for none')
+    .addOption(new Option('--cron <expr>', 'same as --cron-restart').hideHelp())
+    .option('--instance-var <name>', 'the variable holding the instance number (default NODE_APP_INSTANCE)')
+    .option('--increment-var <name>', 'a variable, such as PORT, incremented by one per instance')
+    .option('--pid <file>', "write each process's pid to this file (relative to the app cwd)")
+    .option('--no-autostart', 'register the app without starting it (start it later with tsm start <name>)')
+    .option('--namespace <ns>', 'a group of apps, usable as a target like a name (default: default)');
+}
 
 /** Help and --version end commander's parse with a "success" CommanderError. */
 export function isCleanExit(error: unknown): boolean {

@@ -23,6 +23,7 @@ export const ERROR_CODES = [
   'E_SAVE', // the app list could not be written (a full disk, no permission); the previous file is kept
   'E_SAVED_INVALID', // a saved app list (apps.json, dump.json) could not be read; it was set aside
   'E_LISTEN', // the metrics endpoint cannot listen on its address (taken, not this machine's, privileged port)
+  'E_STARTUP', // tsm startup/unstartup: not root, no systemd, a unit file that is not tsm's, systemctl failed
   'E_INTERNAL', // a bug: the daemon caught something it did not expect
 ] as const;
 

@@ -7,6 +7,7 @@ import { EventHub } from './event-hub.js';
 import { handlers } from './handlers/index.js';
 import { secureHome } from './home-check.js';
 import { MetricsEndpoint } from './http/endpoint.js';
+import { TsmError } from '../core/errors.js';
 import { Logger } from './logger.js';
 import { AppendFile } from './logs/append-file.js';
 import { LogSinks } from './logs/log-sinks.js';
@@ -29,7 +30,22 @@ import { MemoryLimits } from './triggers/memory-limit.js';
 export interface DaemonOptions {
   home: string;
   sampleIntervalMs?: number;
+  /** The same daemon run in the foreground (tsm-runtime, the systemd unit): see foreground/run.ts. */
+  foreground?: ForegroundHooks;
 }
+
+/** What the foreground mode adds to the daemon; everything else is the daemon as it always runs. */
+export interface ForegroundHooks {
+  /** The state is built, nothing is loaded yet: follow its lines from the first one. */
+  attach(state: DaemonState, stop: (why: string, code: number) => void): void;
+  /** The socket listens: start the apps. Handles its own failures (by calling `stop`). */
+  ready(state: DaemonState): Promise<void>;
+  /** A second SIGTERM/SIGINT while the apps stop: the orchestrator's patience is over. */
+  force(state: DaemonState): void;
+}
+
+/** After a forced stop, the longest the daemon waits for its shutdown to finish before exiting. */
+const FORCED_EXIT_MS = 3000;
 
 /**
  * Runs the daemon for one home until it is told to stop (`tsm kill`, SIGTERM, SIGINT).
@@ -50,6 +66,12 @@ export async function runDaemon(options: DaemonOptions): Promise<number> {
 
   const lock = await acquirePidLock(paths.pidFile);
   if (!lock.acquired) {
+    if (options.foreground) {
+      throw new TsmError(
+        'E_HOME',
+        `a tsm daemon (pid ${lock.owner}) already serves ${paths.home}. Stop it with 'tsm kill' (or 'tsm save' first, to take its apps along), or set TSM_HOME to another directory.`,
+      );
+    }
     logger.info(`daemon ${lock.owner} already serves ${paths.home}; pid ${process.pid} exits`);
     return 0;
   }
@@ -150,9 +172,11 @@ export async function runDaemon(options: DaemonOptions): Promise<number> {
 
   let server: ControlSocket | null = null;
   let closing = false;
-  const shutdown = async (why: string): Promise<void> => {
+  let exitCode = 0;
+  const shutdown = async (why: string, code = 0): Promise<void> => {
     if (closing) return;
     closing = true;
+    exitCode = code;
     logger.info(`shutting down (${why})`);
     await state.stopAllForShutdown();
     state.sampler.stop();
@@ -163,17 +187,31 @@ export async function runDaemon(options: DaemonOptions): Promise<number> {
     await sinks.closeAll();
     await releasePidLock(paths.pidFile);
     logger.info('daemon stopped');
-    finish(0);
+    finish(exitCode);
   };
 
-  process.on('SIGTERM', () => void shutdown('SIGTERM'));
-  process.on('SIGINT', () => void shutdown('SIGINT'));
+  const foreground = options.foreground;
+  const onSignal = (name: string): void => {
+    if (closing && foreground) {
+      // In a terminal or a container, a second Ctrl-C or SIGTERM means: stop waiting now.
+      logger.warn(`${name} again: killing every app (SIGKILL) and exiting`);
+      exitCode = 1;
+      foreground.force(state);
+      setTimeout(() => finish(1), FORCED_EXIT_MS);
+      return;
+    }
+    void shutdown(name);
+  };
+  process.on('SIGTERM', () => onSignal('SIGTERM'));
+  process.on('SIGINT', () => onSignal('SIGINT'));
   process.on('SIGHUP', () => {}); // detached: a hangup is not ours to die of
   // PM2's signal for an external logrotate: open every log file again by its path.
   process.on('SIGUSR2', () => logger.info(`SIGUSR2: reopened ${state.reopenLogs()} log file(s)`));
   // A bug in the daemon must not take every app down with it: log it and keep serving.
   process.on('uncaughtException', (error) => logger.error('uncaught exception (daemon keeps running)', error));
   process.on('unhandledRejection', (error) => logger.error('unhandled rejection (daemon keeps running)', error));
+
+  foreground?.attach(state, (why, code) => void shutdown(why, code));
 
   const { state: saved, problems } = await store.load();
   for (const problem of problems) {
@@ -206,6 +244,7 @@ export async function runDaemon(options: DaemonOptions): Promise<number> {
   } else {
     await state.save().catch((error: unknown) => logger.error('the app list could not be saved', error));
   }
+  if (foreground) void foreground.ready(state);
   return finished;
 }
 
