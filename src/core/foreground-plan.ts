@@ -15,4 +15,6 @@ export interface ForegroundPlan {
   mode: { kind: 'apps'; apps: StartInput[] } | { kind: 'resurrect' };
   /** Console lines as JSON objects (time, app, id, stream, message) instead of `name-id | line`. */
   json: boolean;
+  /** `--metrics <host:port>`: the metrics and health endpoint, turned on there (checked already). */
+  metrics?: string;
 }

@@ -1,6 +1,7 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { freePort, get } from '../helpers/net.js';
 import { processesOfHome } from '../helpers/procs.js';
 import { RuntimeRun } from '../helpers/runtime.js';
 import { TestHome } from '../helpers/tsm.js';
@@ -57,6 +58,22 @@ describe('tsm-runtime', () => {
     await waitFor('the -o file', () => existsSync(out) && readFileSync(out, 'utf8').includes('out 0'));
     run.child.kill('SIGINT');
     expect((await run.exit()).code).toBe(0);
+  });
+
+  it('--metrics serves /healthz, /readyz and /metrics for probes and Prometheus; a bad address is a usage error', async () => {
+    home = new TestHome();
+    const port = await freePort();
+    const run = new RuntimeRun(home, ['rt-lines.js', '--name', 'web', '--metrics', `127.0.0.1:${port}`]);
+    await run.waitOutput('stdout', /^web-0 \| out 0 $/m);
+    expect((await get(port, '/healthz')).status).toBe(200);
+    await waitFor('ready', async () => (await get(port, '/readyz')).status === 200);
+    await waitFor('a memory sample of web', async () => /^tsm_process_memory_bytes\{name="web"/m.test((await get(port, '/metrics')).body));
+    run.child.kill('SIGTERM');
+    expect((await run.exit()).code).toBe(0);
+
+    const bad = new RuntimeRun(home, ['rt-lines.js', '--metrics', 'nowhere']);
+    expect((await bad.exit()).code).toBe(2);
+    expect(bad.stderr).toContain("metrics address 'nowhere'");
   });
 
   it('exits 1 once no app is left running (errored after its restart limit)', async () => {

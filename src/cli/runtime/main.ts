@@ -1,3 +1,4 @@
+import { parseAddress } from '../../core/settings.js';
 import { asTsmError, exitCodeFor } from '../../core/errors.js';
 import type { ForegroundPlan } from '../../core/foreground-plan.js';
 import type { CliContext } from '../context.js';
@@ -24,6 +25,11 @@ export async function runtimeMain(
       request.kind === 'resurrect'
         ? { home: ctx.paths.home, mode: { kind: 'resurrect' }, json: request.flags.json === true }
         : await toForegroundPlan(ctx, request.words, request.flags, request.given);
+    const metrics = request.flags['metrics'];
+    if (typeof metrics === 'string') {
+      parseAddress(metrics); // a bad address is a usage error before any daemon starts
+      plan.metrics = metrics;
+    }
     code = await run(plan);
   });
   try {

@@ -12,7 +12,7 @@ import { toStartInput, type StartFlags } from '../start-input.js';
 const FILE_ONLY_FLAGS = ['--merge-logs', '--log-type', '--log-max-size', '--log-retain', '--log-compress', '--log-rotate-interval'];
 
 /** With an ecosystem file, the file says how each app runs: only these flags apply. */
-const ECOSYSTEM_FLAGS = new Set(['--only', '--env', '--force', '--json']);
+const ECOSYSTEM_FLAGS = new Set(['--only', '--env', '--force', '--json', '--metrics']);
 
 type RuntimeFlags = StartFlags & { interpreterArgs?: string; only?: string; env?: string; json?: boolean };
 

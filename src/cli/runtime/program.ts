@@ -12,7 +12,7 @@ export type RuntimeRequest =
       /** The long names of the flags typed (`--instances`), whatever their value. */
       given: string[];
     }
-  | { kind: 'resurrect'; flags: { json?: boolean } };
+  | { kind: 'resurrect'; flags: { json?: boolean; metrics?: string } };
 
 /**
  * tsm-runtime's command line: `tsm-runtime <script|ecosystem> [options]`, the same as
@@ -41,6 +41,7 @@ export function buildRuntimeProgram(ctx: CliContext, act: (request: RuntimeReque
     .argument('[script...]', 'a script to run, or an ecosystem file');
   startOptions(start)
     .option('--json', 'print log lines as JSON objects: time, app, id, stream, message')
+    .option('--metrics <host:port>', 'serve /metrics, /healthz and /readyz there (0.0.0.0:9209 for a pod\'s probes)')
     .addHelpText(
       'after',
       '\nThe options are those of tsm start. Log files are off unless -o, -e or -l asks for one: the lines\n' +
@@ -58,7 +59,8 @@ export function buildRuntimeProgram(ctx: CliContext, act: (request: RuntimeReque
     .command('resurrect')
     .description("run the daemon in the foreground with the apps of the last 'tsm save' (what the systemd unit of tsm startup runs)")
     .option('--json', "print the daemon's lines as JSON objects")
-    .action(async (flags: { json?: boolean }) => act({ kind: 'resurrect', flags }));
+    .option('--metrics <host:port>', 'serve /metrics, /healthz and /readyz there')
+    .action(async (flags: { json?: boolean; metrics?: string }) => act({ kind: 'resurrect', flags }));
   return program;
 }
 

@@ -45,6 +45,8 @@ export async function runForeground(plan: ForegroundPlan, io: ForegroundIo): Pro
       },
       async ready(state) {
         try {
+          // A taken address fails the start (exit 1): a pod whose probes cannot connect is useless.
+          if (plan.metrics !== undefined) await state.metricsEndpoint.apply({ enabled: true, address: plan.metrics });
           if (plan.mode.kind === 'apps') await startApps(state, plan.mode.apps);
           else await resurrect(state);
           watch?.start();
