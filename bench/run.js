@@ -9,6 +9,7 @@ const SUITES = {
   soak: './soak.js',
   metrics: './metrics.js',
   runtime: './runtime.js',
+  triggers: './triggers.js',
 };
 
 async function main() {
