@@ -1,31 +1,19 @@
-import { availableParallelism } from 'node:os';
 import { unlink } from 'node:fs/promises';
 import { parseLogMode } from '../core/home-safety.js';
 import { checkSocketPath, homePaths } from '../core/paths.js';
-import { DaemonCounters } from './counters.js';
 import { EventHub } from './event-hub.js';
 import { handlers } from './handlers/index.js';
 import { secureHome } from './home-check.js';
-import { MetricsEndpoint } from './http/endpoint.js';
 import { TsmError } from '../core/errors.js';
 import { Logger } from './logger.js';
 import { AppendFile } from './logs/append-file.js';
-import { LogSinks } from './logs/log-sinks.js';
-import { MetricsSampler } from './metrics.js';
-import { AppStore } from './persist.js';
 import { acquirePidLock, releasePidLock } from './pid-lock.js';
-import { Registry } from './registry.js';
-import { refreshApp, stopEveryApp } from './owner/operations.js';
-import { Owners } from './owner/owners.js';
 import { spawnRealProcess } from './process/spawn-process.js';
+import { buildDaemonState } from './build-state.js';
 import { registerSaved, restoreSaved } from './restore.js';
 import { listen } from './server.js';
 import type { ControlSocket } from './socket/control-socket.js';
-import { Notices } from './socket/notices.js';
 import type { DaemonState } from './state.js';
-import { Supervisor } from './supervisor.js';
-import { AppTriggers } from './triggers/app-triggers.js';
-import { MemoryLimits } from './triggers/memory-limit.js';
 
 export interface DaemonOptions {
   home: string;
@@ -81,99 +69,24 @@ export async function runDaemon(options: DaemonOptions): Promise<number> {
     finish = resolve;
   });
 
-  const registry = new Registry();
-  const sinks = new LogSinks((path, error) => logger.error(`log file ${path} failed; its lines are dropped until reopened`, error), logMode);
-  const store = new AppStore(paths.appsFile);
-  // The app's own triggers (file changes, a schedule, its memory limit) ask its owner, like a
-  // command; after each operation its watch and schedule are re-armed to match what it is now.
-  const triggers = new AppTriggers({
-    registry,
-    logger,
-    accepting: () => !state.shuttingDown,
-    refresh: (name, reason) => void refreshApp(state, name, reason),
-  });
-  const memoryLimits = new MemoryLimits(registry, (name, reason, ids) => refreshApp(state, name, reason, ids));
-  const owners = new Owners(
-    () => state.shuttingDown,
-    (name) => triggers.sync(name),
-  );
-  const counters = new DaemonCounters();
-  const state: DaemonState = {
+  // Declared before the state that calls it: the reply to `kill` goes out, then the shutdown.
+  let shutdown: (why: string, code?: number) => Promise<void> = async () => {};
+  const { state, triggers } = buildDaemonState({
     paths,
-    startedAt: Date.now(),
-    cpus: availableParallelism(),
     logger,
-    registry,
-    sinks,
-    store,
     hub,
-    notices: new Notices(),
-    sampler: new MetricsSampler(registry, options.sampleIntervalMs ?? 1000, () => {
-      memoryLimits.check();
-      hub.emit('sample');
-    }),
-    owners,
-    counters,
-    metricsEndpoint: new MetricsEndpoint(paths.settingsFile, logger, () => state),
-    supervisor: new Supervisor({
-      home: paths.home,
-      registry,
-      spawnProcess: spawnRealProcess,
-      accepting: () => !state.shuttingDown,
-      prepareLogs: (files) => sinks.prepare(files),
-      requestRevive: (entry) => {
-        owners
-          .of(entry.spec.name)
-          .submit('revive', () => state.supervisor.revive(entry))
-          .catch((error: unknown) => logger.warn(`${entry.spec.name} (id ${entry.id}) not restarted: ${(error as Error).message}`));
-      },
-      logger,
-      sinks,
-      logsDir: paths.logsDir,
-      onLine: (entry, stream, line) => {
-        counters.logLine(entry, stream, line);
-        // Most of the time nobody follows: building the event would be work for nothing.
-        if (hub.listenerCount('line') > 0) {
-          hub.emit('line', { id: entry.id, name: entry.spec.name, stream, line, at: Date.now() });
-        }
-      },
-      onSpawn: () => void state.save(),
-    }),
-    shuttingDown: false,
-    reopenLogs() {
-      logFile.reopen();
-      return sinks.reopenAll() + 1;
-    },
-    appendToErrorLog(entry, line) {
-      const path = entry.logs.err ?? entry.logs.combined;
-      if (path === null) return;
-      sinks.acquire(path, entry.spec.logs.rotation).write(`${new Date().toISOString()} ${line}\n`);
-      sinks.release(path);
-    },
-    save: () => store.save(registry.all(), false),
-    async stopAllForShutdown() {
-      state.shuttingDown = true;
-      const stopped = registry.all().filter((entry) => entry.proc !== null).length;
-      await stopEveryApp(state).catch((error: unknown) => logger.error('stopping the apps failed', error));
-      // Under a restore's hold this is written at the release, once the cancelled restores end.
-      return store.save(registry.all(), true).then(
-        () => ({ stopped }),
-        (error: unknown) => {
-          logger.error(`the app list could not be saved at shutdown`, error);
-          return { stopped, notSaved: (error as Error).message };
-        },
-      );
-    },
-    requestShutdown() {
-      // After the reply to `kill` has been written: the socket flushes on the next turns.
-      setImmediate(() => void shutdown('kill'));
-    },
-  };
+    logFile,
+    logMode,
+    sampleIntervalMs: options.sampleIntervalMs ?? 1000,
+    spawnProcess: spawnRealProcess,
+    requestShutdown: () => setImmediate(() => void shutdown('kill')),
+  });
+  const { sinks, store } = state;
 
   let server: ControlSocket | null = null;
   let closing = false;
   let exitCode = 0;
-  const shutdown = async (why: string, code = 0): Promise<void> => {
+  shutdown = async (why: string, code = 0): Promise<void> => {
     if (closing) return;
     closing = true;
     exitCode = code;

@@ -4,21 +4,12 @@ import { join } from 'node:path';
 import type { Readable } from 'node:stream';
 import { buildAppSpec, type AppSpec, type StartInput } from '../../src/core/app-spec.js';
 import { homePaths } from '../../src/core/paths.js';
-import { DaemonCounters } from '../../src/daemon/counters.js';
 import { EventHub } from '../../src/daemon/event-hub.js';
 import type { RequestContext } from '../../src/daemon/handlers/context.js';
-import { MetricsEndpoint } from '../../src/daemon/http/endpoint.js';
 import { Logger } from '../../src/daemon/logger.js';
-import { LogSinks } from '../../src/daemon/logs/log-sinks.js';
-import { MetricsSampler } from '../../src/daemon/metrics.js';
-import { stopEveryApp } from '../../src/daemon/owner/operations.js';
-import { Owners } from '../../src/daemon/owner/owners.js';
-import { AppStore } from '../../src/daemon/persist.js';
-import { Notices } from '../../src/daemon/socket/notices.js';
 import { RunningProcess } from '../../src/daemon/process/running-process.js';
-import { Registry } from '../../src/daemon/registry.js';
 import type { DaemonState } from '../../src/daemon/state.js';
-import { Supervisor } from '../../src/daemon/supervisor.js';
+import { buildDaemonState } from '../../src/daemon/build-state.js';
 
 /** Above Linux's largest pid_max (2^22): a signal to one of these can never reach a real process. */
 let nextFakePid = 5_000_000;
@@ -105,57 +96,22 @@ export function fakeDaemon(): FakeDaemon {
   const home = mkdtempSync(join(tmpdir(), 'tsm-fake-'));
   const paths = homePaths(home);
   const log: string[] = [];
-  const logger = new Logger({ write: (text: string) => log.push(text) });
-  const registry = new Registry();
-  const owners = new Owners(() => state.shuttingDown);
-  const sinks = new LogSinks(() => {});
-  const store = new AppStore(paths.appsFile);
   const spawned: FakeProcess[] = [];
   const behaviour: FakeBehaviour = { stopDelayMs: 5, listenAfterMs: 5 };
-  const state: DaemonState = {
+  const { state, triggers } = buildDaemonState({
     paths,
-    startedAt: Date.now(),
-    cpus: 2,
-    logger,
-    registry,
-    owners,
-    sinks,
-    store,
+    logger: new Logger({ write: (text: string) => log.push(text) }),
     hub: new EventHub(),
-    notices: new Notices(),
-    sampler: new MetricsSampler(registry, 60_000),
-    counters: new DaemonCounters(),
-    metricsEndpoint: new MetricsEndpoint(paths.settingsFile, logger, () => state),
-    supervisor: new Supervisor({
-      home,
-      registry,
-      logger,
-      sinks,
-      logsDir: paths.logsDir,
-      spawnProcess: (spec, env) => {
-        const proc = new FakeProcess(spec, env, behaviour);
-        spawned.push(proc);
-        return proc;
-      },
-      onLine: () => {},
-      onSpawn: () => {},
-      accepting: () => !state.shuttingDown,
-      prepareLogs: async () => {},
-      requestRevive: (entry) => {
-        owners.of(entry.spec.name).submit('revive', () => state.supervisor.revive(entry)).catch(() => {});
-      },
-    }),
-    shuttingDown: false,
-    reopenLogs: () => 0,
-    appendToErrorLog: () => {},
-    save: () => Promise.resolve(),
-    async stopAllForShutdown() {
-      state.shuttingDown = true;
-      await stopEveryApp(state);
-      return { stopped: 0 };
+    logFile: { reopen: () => {} },
+    logMode: 0o600,
+    sampleIntervalMs: 60_000, // never started: tests set samples themselves
+    spawnProcess: (spec, env) => {
+      const proc = new FakeProcess(spec, env, behaviour);
+      spawned.push(proc);
+      return proc;
     },
     requestShutdown: () => {},
-  };
+  });
   const ctx: RequestContext = { emit: () => {}, onClose: () => {}, pendingBytes: () => 0 };
   return {
     state,
@@ -166,6 +122,9 @@ export function fakeDaemon(): FakeDaemon {
     spec: (input = {}) =>
       buildAppSpec({ script: join(__dirname, '..', 'fixtures', 'idle.js'), name: 'web', killTimeout: 1000, logs: { out: 'NULL', err: 'NULL' }, ...input }, 2),
     alive: () => spawned.filter((proc) => !proc.hasExited),
-    dispose: () => rmSync(home, { recursive: true, force: true }),
+    dispose: () => {
+      triggers.closeAll();
+      rmSync(home, { recursive: true, force: true });
+    },
   };
 }
