@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -51,3 +51,38 @@ describe('FileWatch', () => {
     expect(changes).toEqual([join(dir, 'server.js')]);
   });
 });
+
+describe('FileWatch on a large tree', () => {
+  it('watches folders, not files, and never enters node_modules; a folder created later is watched too', async () => {
+    dir = mkdtempSync(join(tmpdir(), 'tsm-watch-'));
+    for (let f = 0; f < 20; f += 1) {
+      mkdirSync(join(dir, `d${f}`));
+      for (let i = 0; i < 50; i += 1) writeFileSync(join(dir, `d${f}`, `f${i}.js`), '');
+    }
+    mkdirSync(join(dir, 'node_modules', 'big'), { recursive: true });
+    const changes: string[] = [];
+    watch = new FileWatch({ paths: [dir], ignore: [], ownFiles: [], delayMs: 100 }, (file) => changes.push(file), () => {});
+    const inotify = (): number =>
+      readFileSync(`/proc/${process.pid}/fdinfo/${inotifyFd()}`, 'utf8').split('\n').filter((line) => line.startsWith('inotify wd:')).length;
+    // The root and its 20 folders: 21 watches for 1,000 files; node_modules is not one of them.
+    await waitFor('the walk', () => inotify() === 21);
+    mkdirSync(join(dir, 'later'));
+    await waitFor('the new folder watched', () => inotify() === 22);
+    await waitFor('its creation seen', () => changes.length === 1);
+    writeFileSync(join(dir, 'later', 'x.js'), '1');
+    await waitFor('a change inside it', () => changes.length === 2);
+    expect(changes[1]).toBe(join(dir, 'later', 'x.js'));
+  });
+});
+
+/** The inotify descriptor of this process (one per process: Node shares it among watchers). */
+function inotifyFd(): string {
+  for (const fd of readdirSync(`/proc/${process.pid}/fd`)) {
+    try {
+      if (readlinkSync(`/proc/${process.pid}/fd/${fd}`) === 'anon_inode:inotify') return fd;
+    } catch {
+      // closed meanwhile
+    }
+  }
+  throw new Error('no inotify descriptor');
+}
