@@ -16,7 +16,8 @@ export type StatusEvent =
   | 'crash' // it died unexpectedly and a restart is scheduled
   | 'give-up' // it died and will not be restarted (limits reached, or autorestart off and it failed)
   | 'done' // it ended on its own with a code that means "do not restart"
-  | 'halt'; // a parked process (waiting or errored) is stopped without any process to signal
+  | 'halt' // a parked process (waiting or errored) is stopped without any process to signal
+  | 'abandon'; // a launch given up before its process was spawned (cancelled, or the daemon stopping)
 
 const TABLE: Record<StatusEvent, Partial<Record<Status, Status>>> = {
   spawn: { stopped: 'launching', errored: 'launching', 'waiting-restart': 'launching' },
@@ -27,6 +28,7 @@ const TABLE: Record<StatusEvent, Partial<Record<Status, Status>>> = {
   'give-up': { launching: 'errored', online: 'errored' },
   done: { launching: 'stopped', online: 'stopped' },
   halt: { 'waiting-restart': 'stopped', errored: 'stopped', stopped: 'stopped' },
+  abandon: { launching: 'stopped' },
 };
 
 export function transition(from: Status, event: StatusEvent): Status {

@@ -67,15 +67,22 @@ export class Supervisor {
    */
   async launch(entry: ProcEntry, signal?: AbortSignal): Promise<void> {
     if (!this.mayRun(entry)) return;
+    // 'launching' from now, so a list taken while the files open does not show a new app stopped.
+    entry.status = transition(entry.status, 'spawn');
     try {
       await this.deps.prepareLogs(entry.logs, entry);
     } catch (error) {
+      entry.status = transition(entry.status, 'give-up');
       entry.lastExit = { code: null, signal: null, at: Date.now(), error: (error as Error).message };
       throw error;
     }
-    if (signal) checkpoint(signal);
-    if (!this.mayRun(entry)) return; // changed while the files opened
-    entry.status = transition(entry.status, 'spawn');
+    if (entry.status !== 'launching') return; // stopped while the files opened
+    if (signal?.aborted || !this.mayRun(entry)) {
+      // Cancelled, deleted, stopped or shutting down while the files opened: nothing is spawned.
+      entry.status = transition(entry.status, 'abandon');
+      if (signal) checkpoint(signal);
+      return;
+    }
     let proc: RunningProcess;
     try {
       proc = this.spawn(entry, entry.spec);
@@ -114,7 +121,7 @@ export class Supervisor {
     try {
       await this.launch(entry);
     } catch (error) {
-      if (entry.status === 'waiting-restart') entry.status = transition(entry.status, 'halt');
+      // Its log files cannot be opened now: errored, with the reason, until someone starts it.
       this.deps.logger.error(`${label(entry)} could not be restarted: ${(error as Error).message}`);
     }
   }
@@ -126,6 +133,10 @@ export class Supervisor {
     const proc = entry.proc;
     if (entry.status === 'stopping' && proc) {
       await proc.exited;
+      return;
+    }
+    if (!proc && entry.status === 'launching') {
+      entry.status = transition(entry.status, 'abandon'); // its files were still opening
       return;
     }
     if (!proc || (entry.status !== 'launching' && entry.status !== 'online')) {

@@ -7,7 +7,7 @@ import {
   type StatusEvent,
 } from '../../src/core/status.js';
 
-const EVENTS: readonly StatusEvent[] = ['spawn', 'up', 'stop', 'exited', 'crash', 'give-up', 'done', 'halt'];
+const EVENTS: readonly StatusEvent[] = ['spawn', 'up', 'stop', 'exited', 'crash', 'give-up', 'done', 'halt', 'abandon'];
 
 /**
  * The documented life of a process, written out again here on purpose: a change to the table in
@@ -22,6 +22,7 @@ const EXPECTED: Record<StatusEvent, Partial<Record<Status, Status>>> = {
   'give-up': { launching: 'errored', online: 'errored' },
   done: { launching: 'stopped', online: 'stopped' },
   halt: { 'waiting-restart': 'stopped', errored: 'stopped', stopped: 'stopped' },
+  abandon: { launching: 'stopped' },
 };
 
 const PAIRS = STATUSES.flatMap((from) => EVENTS.map((event) => [from, event] as const));
@@ -31,9 +32,9 @@ describe('transition', () => {
     expect([...STATUSES].sort()).toEqual(['errored', 'launching', 'online', 'stopped', 'stopping', 'waiting-restart']);
   });
 
-  it('covers 48 (status, event) pairs, 16 of them legal', () => {
-    expect(PAIRS).toHaveLength(48);
-    expect(PAIRS.filter(([from, event]) => EXPECTED[event][from] !== undefined)).toHaveLength(16);
+  it('covers 54 (status, event) pairs, 17 of them legal', () => {
+    expect(PAIRS).toHaveLength(54);
+    expect(PAIRS.filter(([from, event]) => EXPECTED[event][from] !== undefined)).toHaveLength(17);
   });
 
   it.each(PAIRS)('%s + %s gives the documented status or throws E_INTERNAL', (from, event) => {
