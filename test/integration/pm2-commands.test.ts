@@ -1,6 +1,7 @@
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { createServer } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { freePort, get } from '../helpers/net.js';
 import { isAlive } from '../helpers/procs.js';
@@ -15,6 +16,20 @@ afterEach(async () => {
   if (dir) rmSync(dir, { recursive: true, force: true });
   dir = null;
 });
+
+/** A free port whose next one is free too (increment_var counts PORT up by one). */
+async function freePortPair(): Promise<number> {
+  for (let tries = 0; tries < 20; tries += 1) {
+    const port = await freePort();
+    const nextFree = await new Promise<boolean>((resolve) => {
+      const server = createServer();
+      server.once('error', () => resolve(false));
+      server.listen(port + 1, '127.0.0.1', () => server.close(() => resolve(true)));
+    });
+    if (nextFree) return port;
+  }
+  throw new Error('no two free ports in a row');
+}
 
 const outLog = (name: string, id?: number): string =>
   readFileSync(join(home.paths.logsDir, `${name}-out${id === undefined ? '' : `-${id}`}.log`), 'utf8');
@@ -48,6 +63,24 @@ describe('PM2 commands', () => {
       expect(result.stderr).toMatch(/scale|no app/);
     }
     expect((await home.byName('web')).map((p) => p.pid)).toEqual(left.map((p) => p.pid));
+  });
+
+  it('increment_var gives each instance its own port, instance_var its number', async () => {
+    home = new TestHome();
+    const port = await freePortPair();
+    await home.ok(['start', 'http-server.js', '--name', 'api', '-i', '2', '--increment-var', 'PORT', '--instance-var', 'INSTANCE_ID'], {
+      env: { PORT: String(port) },
+    });
+    const answers = await waitFor('both ports to answer', async () => {
+      const [a, b] = await Promise.all([get(port).catch(() => null), get(port + 1).catch(() => null)]);
+      return a && b ? [JSON.parse(a.body), JSON.parse(b.body)] : null;
+    });
+    const pids = (await home.byName('api')).map((p) => p.pid);
+    expect(answers.map((a: { pid: number }) => a.pid).sort()).toEqual([...pids].sort());
+    const env1 = (await home.ok(['env', '1'])).stdout;
+    expect(env1).toContain(`PORT=${port + 1}\n`);
+    expect(env1).toContain('INSTANCE_ID=1\n');
+    expect(env1).not.toContain('NODE_APP_INSTANCE=');
   });
 
   it('sendSignal reaches the app; reset zeroes its counters; env and pid tell what the process got', async () => {
