@@ -8,25 +8,13 @@ import {
   type AppSpec,
   type StartInput,
 } from '../../src/core/app-spec.js';
-import { TsmError } from '../../src/core/errors.js';
+import { usageError } from '../helpers/usage-error.js';
 
 const CPUS = 4;
 
 /** Input as a hand-written client may send it: any shape, over a default script. */
 function build(input: Record<string, unknown>, cpus = CPUS): AppSpec {
   return buildAppSpec({ script: '/srv/app/server.js', ...input } as StartInput, cpus);
-}
-
-function usageError(fn: () => unknown): TsmError {
-  let thrown: unknown;
-  try {
-    fn();
-  } catch (error) {
-    thrown = error;
-  }
-  expect(thrown).toBeInstanceOf(TsmError);
-  expect((thrown as TsmError).code).toBe('E_USAGE');
-  return thrown as TsmError;
 }
 
 describe('buildAppSpec defaults', () => {

@@ -1,22 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { cronProblem } from '../../src/cli/ecosystem/cron-check.js';
 import { syntaxErrorPosition } from '../../src/cli/ecosystem/js-syntax.js';
-import { TsmError } from '../../src/core/errors.js';
 import { logFilesFor, logsPerInstance, defaultLogSpec } from '../../src/core/log-spec.js';
 import { checkAppName, parseCron, parseMemory, parseVariableName, parseWatch, splitArgs } from '../../src/core/parse.js';
+import { usageError } from '../helpers/usage-error.js';
 
 /** The parsers the ecosystem loader and the `start` flags share. */
-
-function usageError(fn: () => unknown): TsmError {
-  try {
-    fn();
-  } catch (error) {
-    expect(error).toBeInstanceOf(TsmError);
-    expect((error as TsmError).code).toBe('E_USAGE');
-    return error as TsmError;
-  }
-  throw new Error('expected an E_USAGE TsmError, but nothing was thrown');
-}
 
 describe('parseMemory', () => {
   it.each([

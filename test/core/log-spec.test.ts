@@ -1,5 +1,4 @@
 import { describe, expect, it } from 'vitest';
-import { TsmError } from '../../src/core/errors.js';
 import {
   DEFAULT_DATE_FORMAT,
   DEFAULT_ROTATION,
@@ -9,23 +8,12 @@ import {
   type LogSpec,
 } from '../../src/core/log-spec.js';
 import { parseRotateInterval, parseSize } from '../../src/core/parse.js';
+import { usageError } from '../helpers/usage-error.js';
 
 const LOGS = '/home/u/.tsm/logs';
 
 function spec(overrides: Partial<LogSpec> = {}): LogSpec {
   return { ...defaultLogSpec(), ...overrides };
-}
-
-/** Runs `fn`, expects a TsmError E_USAGE, and returns it so the message can be checked. */
-function usageError(fn: () => unknown): TsmError {
-  try {
-    fn();
-  } catch (error) {
-    expect(error).toBeInstanceOf(TsmError);
-    expect((error as TsmError).code).toBe('E_USAGE');
-    return error as TsmError;
-  }
-  throw new Error('expected an E_USAGE TsmError, but nothing was thrown');
 }
 
 describe('logFilesFor', () => {

@@ -1,5 +1,4 @@
 import { describe, expect, it } from 'vitest';
-import { TsmError } from '../../src/core/errors.js';
 import {
   checkAppName,
   checkInstanceCount,
@@ -12,18 +11,7 @@ import {
   resolveInstances,
   splitArgs,
 } from '../../src/core/parse.js';
-
-/** Runs `fn`, expects a TsmError with `code`, and returns it so the message can be checked. */
-function usageError(fn: () => unknown): TsmError {
-  try {
-    fn();
-  } catch (error) {
-    expect(error).toBeInstanceOf(TsmError);
-    expect((error as TsmError).code).toBe('E_USAGE');
-    return error as TsmError;
-  }
-  throw new Error('expected an E_USAGE TsmError, but nothing was thrown');
-}
+import { usageError } from '../helpers/usage-error.js';
 
 describe('parseInstances', () => {
   it.each([

@@ -1,22 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { TsmError } from '../../src/core/errors.js';
 import { checkParams, readRequest } from '../../src/protocol/request.js';
+import { usageError } from '../helpers/usage-error.js';
 
 function refused(frame: unknown): { id: number | null; reason: string } {
   const result = readRequest(frame);
   if (result.ok) throw new Error('expected a refusal');
   return { id: result.id, reason: result.reason };
-}
-
-function usageError(fn: () => unknown): TsmError {
-  try {
-    fn();
-  } catch (error) {
-    expect(error).toBeInstanceOf(TsmError);
-    expect((error as TsmError).code).toBe('E_USAGE');
-    return error as TsmError;
-  }
-  throw new Error('expected an E_USAGE TsmError');
 }
 
 describe('readRequest', () => {
