@@ -45,6 +45,7 @@ const IO_BUILTINS = new Set([
 const HOMES: Record<string, (file: string) => boolean> = {
   commander: (f) => f === 'cli/program.ts',
   chalk: (f) => f === 'cli/render/colors.ts',
+  'cli-table3': (f) => f === 'cli/render/table.ts',
   pidusage: (f) => f === 'daemon/metrics.ts',
   'rotating-file-stream': (f) => f.startsWith('daemon/logs/'),
   'node:cluster': (f) => f === 'daemon/process/cluster-process.ts',
