@@ -1,3 +1,4 @@
+import type { EventEmitter } from 'node:events';
 import { availableParallelism } from 'node:os';
 import { unlink } from 'node:fs/promises';
 import { parseLogMode } from '../core/home-safety.js';
@@ -57,6 +58,12 @@ export async function runDaemon(options: DaemonOptions): Promise<number> {
     finish = resolve;
   });
 
+  // The sampler sleeps while it has nothing to measure and no one to tell: a subscriber wakes it.
+  // 'newListener' runs before the listener is added, hence the next turn; the hub's typed events
+  // leave Node's own event out, hence the cast.
+  (hub as EventEmitter).on('newListener', (event: string | symbol) => {
+    if (event === 'sample') setImmediate(() => state.sampler.wake());
+  });
   const registry = new Registry();
   const sinks = new LogSinks((path, error) => logger.error(`log file ${path} failed; its lines are dropped until reopened`, error), logMode);
   const store = new AppStore(paths.appsFile);
@@ -83,10 +90,15 @@ export async function runDaemon(options: DaemonOptions): Promise<number> {
     store,
     hub,
     notices: new Notices(),
-    sampler: new MetricsSampler(registry, options.sampleIntervalMs ?? 1000, () => {
-      memoryLimits.check();
-      hub.emit('sample');
-    }),
+    sampler: new MetricsSampler(
+      registry,
+      options.sampleIntervalMs ?? 1000,
+      () => {
+        memoryLimits.check();
+        hub.emit('sample');
+      },
+      () => hub.listenerCount('sample') > 0,
+    ),
     owners,
     supervisor: new Supervisor({
       home: paths.home,
@@ -109,7 +121,10 @@ export async function runDaemon(options: DaemonOptions): Promise<number> {
           hub.emit('line', { id: entry.id, name: entry.spec.name, stream, line, at: Date.now() });
         }
       },
-      onSpawn: () => void state.save(),
+      onSpawn: () => {
+        state.sampler.wake();
+        void state.save();
+      },
     }),
     shuttingDown: false,
     reopenLogs() {
