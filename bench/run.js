@@ -3,6 +3,8 @@
 const SUITES = {
   spine: './spine.js',
   list: './list.js',
+  idle: './idle.js',
+  many: './many.js',
   reload: './reload.js',
   logs: './logs.js',
   requests: './requests.js',
