@@ -1,18 +1,13 @@
 import { stat } from 'node:fs/promises';
-import { availableParallelism } from 'node:os';
 import { extname, resolve } from 'node:path';
 import { TsmError } from '../../core/errors.js';
 import type { DaemonConnection } from '../../client/connection.js';
 import type { ChangeResult } from '../../protocol/methods.js';
 import type { CliContext } from '../context.js';
 import { withDaemon } from '../daemon-call.js';
-import { mapBounded } from '../map-bounded.js';
 import { appName, ecosystemPath, readEcosystem, type EcosystemFlags } from '../ecosystem-file.js';
 import { notice, printChange } from '../print.js';
 import { toStartInput, type StartFlags } from '../start-input.js';
-
-/** Apps of an ecosystem file started at once: two per core, as the daemon bounds `restart all`. */
-const PARALLEL_STARTS = Math.max(2, 2 * availableParallelism());
 
 /**
  * `tsm start <script>` starts a new app; `tsm start <name|id...>` starts (or restarts) known ones.
@@ -57,18 +52,14 @@ async function startEcosystem(ctx: CliContext, path: string, flags: EcosystemFla
       throw new TsmError('E_SCRIPT', `ecosystem file ${path}: app '${appName(input)}': script not found: ${input.script}. Nothing was started.`);
     }
   }
-  // Several apps start at once, bounded like the daemon's `all` commands so that 2 cores are
-  // not asked to start 50 node processes together; what is printed keeps the file's order.
   const result = await withDaemon(ctx, true, async (daemon) => {
-    let latest: ChangeResult | null = null;
-    const results = await mapBounded(inputs, PARALLEL_STARTS, appName, async (input) => {
-      const reply = await daemon!.request('start', { kind: 'script', input, force: true }, { timeoutMs: 120_000 });
-      latest = reply; // the last reply to arrive lists every app, each start before it having ended
-      return reply;
-    });
-    const notSaved = results.find((reply) => reply.notSaved !== undefined)?.notSaved;
-    const done = latest as ChangeResult | null;
-    return { changed: results.flatMap((reply) => reply.changed), processes: done?.processes ?? [], ...(notSaved ? { notSaved } : {}) };
+    let last: ChangeResult | null = null;
+    const changed: ChangeResult['changed'] = [];
+    for (const input of inputs) {
+      last = await daemon!.request('start', { kind: 'script', input, force: true }, { timeoutMs: 120_000 });
+      changed.push(...last.changed);
+    }
+    return { changed, processes: last?.processes ?? [] };
   });
   await printChange(ctx, 'started', result);
 }
