@@ -70,8 +70,9 @@ async function round(manager, dir) {
 
 async function main() {
   const makers = [() => tsm(), pm2];
-  const alt = process.env.BENCH_TSM_ALT_BIN;
-  if (alt) makers.splice(1, 0, () => tsm(alt, 'tsm (alt build)'));
+  // Several builds to compare: BENCH_TSM_ALT_BIN=/a/bin/tsm.js:/b/bin/tsm.js
+  const alts = (process.env.BENCH_TSM_ALT_BIN ?? '').split(':').filter(Boolean);
+  makers.splice(1, 0, ...alts.map((alt) => () => tsm(alt, `tsm (${alt})`)));
   const dir = mkdtempSync(join(tmpdir(), 'bench-many-'));
   const runs = new Map();
   try {
