@@ -1,4 +1,4 @@
-import { Cron } from 'croner';
+import type { Cron } from 'croner';
 import type { AppSpec } from '../../core/app-spec.js';
 import type { Logger } from '../logger.js';
 import type { ProcEntry, Registry } from '../registry.js';
@@ -71,7 +71,9 @@ export class AppTriggers {
   private schedule(spec: AppSpec): Cron | null {
     if (spec.cronRestart === '') return null;
     try {
-      return new Cron(spec.cronRestart, { protect: true }, () => this.deps.refresh(spec.name, `cron ${spec.cronRestart}`));
+      // Loaded for the first app with a schedule: a daemon without one never pays its ~1 MB.
+      const { Cron: CronJob } = require('croner') as typeof import('croner');
+      return new CronJob(spec.cronRestart, { protect: true }, () => this.deps.refresh(spec.name, `cron ${spec.cronRestart}`));
     } catch (error) {
       this.deps.logger.error(`${spec.name}: cron_restart ${spec.cronRestart}: ${(error as Error).message}`);
       return null;
