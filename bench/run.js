@@ -4,6 +4,7 @@ const SUITES = {
   spine: './spine.js',
   list: './list.js',
   idle: './idle.js',
+  connections: './connections.js',
   many: './many.js',
   reload: './reload.js',
   logs: './logs.js',
