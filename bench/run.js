@@ -2,6 +2,10 @@
 // `npm run bench [-- spine reload]`: runs the named suites (default: all) and prints markdown.
 const SUITES = {
   spine: './spine.js',
+  list: './list.js',
+  idle: './idle.js',
+  connections: './connections.js',
+  many: './many.js',
   reload: './reload.js',
   logs: './logs.js',
   requests: './requests.js',

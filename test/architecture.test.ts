@@ -46,6 +46,7 @@ const HOMES: Record<string, (file: string) => boolean> = {
   // tsm-runtime is a second executable with its own command line (it reuses tsm start's options).
   commander: (f) => f === 'cli/program.ts' || f === 'cli/runtime/program.ts',
   chalk: (f) => f === 'cli/render/colors.ts',
+  'cli-table3': (f) => f === 'cli/render/table.ts',
   pidusage: (f) => f === 'daemon/metrics.ts',
   'rotating-file-stream': (f) => f.startsWith('daemon/logs/'),
   yaml: (f) => f === 'cli/ecosystem/load-file.ts',

@@ -26,12 +26,12 @@ function run(file, args, env) {
   });
 }
 
-function tsm() {
+/** `bin` another build's bin/tsm.js (e.g. an older commit) to compare; `name` its label. */
+function tsm(bin = join(ROOT, 'bin', 'tsm.js'), name = 'tsm') {
   const home = mkdtempSync(join(tmpdir(), 'tsmb-'));
   const env = baseEnv({ TSM_HOME: home });
-  const bin = join(ROOT, 'bin', 'tsm.js');
   return {
-    name: 'tsm',
+    name,
     home,
     bin,
     env,
@@ -77,10 +77,29 @@ function pm2() {
   };
 }
 
+/**
+ * CPU time a process has used so far, in ms, all threads: the sum of the schedstat of every /proc/<pid>/task
+ * (nanoseconds), since on this VM the tick-based utime/stime of /proc/<pid>/stat stay at 0 for a
+ * mostly idle process. Falls back to utime+stime where schedstat is missing.
+ */
+function cpuMsOf(pid) {
+  const { readdirSync, readFileSync } = require('node:fs');
+  try {
+    let ns = 0;
+    for (const task of readdirSync(`/proc/${pid}/task`)) {
+      ns += Number(readFileSync(`/proc/${pid}/task/${task}/schedstat`, 'utf8').split(' ')[0]);
+    }
+    return ns / 1e6;
+  } catch {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+    return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100;
+  }
+}
+
 function rssOf(pid) {
   const { readFileSync } = require('node:fs');
   const status = readFileSync(`/proc/${pid}/status`, 'utf8');
   return Number(/VmRSS:\s+(\d+)/.exec(status)[1]) * 1024;
 }
 
-module.exports = { tsm, pm2, rssOf, ROOT, baseEnv };
+module.exports = { tsm, pm2, rssOf, cpuMsOf, ROOT, baseEnv };

@@ -1,3 +1,4 @@
+import type { EventEmitter } from 'node:events';
 import { availableParallelism } from 'node:os';
 import type { HomePaths } from '../core/paths.js';
 import { DaemonCounters } from './counters.js';
@@ -40,6 +41,12 @@ export interface StateParts {
  */
 export function buildDaemonState(parts: StateParts): { state: DaemonState; triggers: AppTriggers } {
   const { paths, logger, hub } = parts;
+  // The sampler sleeps while it has nothing to measure and no one to tell: a subscriber wakes it.
+  // 'newListener' runs before the listener is added, hence the next turn; the hub's typed events
+  // leave Node's own event out, hence the cast.
+  (hub as EventEmitter).on('newListener', (event: string | symbol) => {
+    if (event === 'sample') setImmediate(() => state.sampler.wake());
+  });
   const registry = new Registry();
   const sinks = new LogSinks((path, error) => logger.error(`log file ${path} failed; its lines are dropped until reopened`, error), parts.logMode);
   const store = new AppStore(paths.appsFile);
@@ -67,10 +74,15 @@ export function buildDaemonState(parts: StateParts): { state: DaemonState; trigg
     store,
     hub,
     notices: new Notices(),
-    sampler: new MetricsSampler(registry, parts.sampleIntervalMs, () => {
-      memoryLimits.check();
-      hub.emit('sample');
-    }),
+    sampler: new MetricsSampler(
+      registry,
+      parts.sampleIntervalMs,
+      () => {
+        memoryLimits.check();
+        hub.emit('sample');
+      },
+      () => hub.listenerCount('sample') > 0,
+    ),
     owners,
     counters,
     metricsEndpoint: new MetricsEndpoint(paths.settingsFile, logger, () => state),
@@ -96,7 +108,10 @@ export function buildDaemonState(parts: StateParts): { state: DaemonState; trigg
           hub.emit('line', { id: entry.id, name: entry.spec.name, stream, line, at: Date.now() });
         }
       },
-      onSpawn: () => void state.save(),
+      onSpawn: () => {
+        state.sampler.wake();
+        void state.save();
+      },
     }),
     shuttingDown: false,
     reopenLogs() {

@@ -1,8 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { colorLevel, PLAIN } from '../../src/cli/render/colors.js';
+import { colorLevel, PLAIN, type Palette } from '../../src/cli/render/colors.js';
 import { formatBytes, formatExit, formatUptime } from '../../src/cli/render/format.js';
 import { toPm2Json } from '../../src/cli/render/pm2-json.js';
+import { renderProcessDetails } from '../../src/cli/render/details.js';
 import { renderProcessTable } from '../../src/cli/render/process-table.js';
+import { stripAnsi, visibleWidth } from '../../src/cli/render/text.js';
 import { toStartInput, type StartFlags } from '../../src/cli/start-input.js';
 import { buildAppSpec } from '../../src/core/app-spec.js';
 import { TsmError } from '../../src/core/errors.js';
@@ -73,6 +75,53 @@ describe('renderProcessTable', () => {
     const empty = renderProcessTable([], PLAIN, NOW);
     expect(empty).toContain('status');
     expect(empty.split('\n').filter((line) => /^│ \d/.test(line))).toEqual([]);
+  });
+});
+
+describe('tables drawn with cli-table3', () => {
+  const bracket = (open: string, close: string) => (text: string) => `${ESC}[${open}m${text}${ESC}[${close}m`;
+  const COLOURED: Palette = {
+    enabled: true,
+    bold: bracket('1', '22'),
+    dim: bracket('2', '22'),
+    red: bracket('31', '39'),
+    green: bracket('32', '39'),
+    yellow: bracket('33', '39'),
+    cyan: bracket('36', '39'),
+    grey: bracket('90', '39'),
+  };
+  const apps = [
+    processInfo({ id: 0, name: '日本語アプリ' }),
+    processInfo({ id: 1, name: 'web🌐' }),
+    processInfo({ id: 2, name: 'café-api', status: 'errored' }),
+  ];
+
+  it('keeps every line of the list the same width with wide and accented names', () => {
+    for (const palette of [PLAIN, COLOURED]) {
+      const widths = new Set(renderProcessTable(apps, palette, NOW).split('\n').map(visibleWidth));
+      expect(widths.size).toBe(1);
+    }
+  });
+
+  it('draws the same text with colour on as with it off, only with escape codes added', () => {
+    const coloured = renderProcessTable(apps, COLOURED, NOW);
+    expect(coloured).toContain(ESC);
+    expect(stripAnsi(coloured)).toBe(renderProcessTable(apps, PLAIN, NOW));
+  });
+
+  it('has no line between rows, one under the header', () => {
+    const lines = renderProcessTable(apps, PLAIN, NOW).split('\n');
+    expect(lines.map((line) => line[0])).toEqual(['┌', '│', '├', '│', '│', '│', '└']);
+  });
+
+  it('shows one process as aligned key/value rows, plain without colour', () => {
+    const text = renderProcessDetails(processInfo({ name: '日本語アプリ' }), PLAIN, NOW);
+    expect(text).not.toContain(ESC);
+    const box = text.split('\n').slice(1);
+    expect(new Set(box.map(visibleWidth)).size).toBe(1);
+    expect(box).toContain(box.find((line) => /^│ status +│ online +│$/.test(line)));
+    const coloured = renderProcessDetails(processInfo({ name: '日本語アプリ' }), COLOURED, NOW);
+    expect(stripAnsi(coloured)).toBe(text);
   });
 });
 

@@ -1,45 +1,59 @@
+import type CliTable3 from 'cli-table3';
 import type { Palette } from './colors.js';
-import { visibleWidth } from './text.js';
 
 /**
- * Boxed tables for `list` and `show`, in PM2's compact look. Written here rather than with
- * cli-table3: with 20 apps its layout and string-width (which builds its emoji RegExp on every
- * call) took ~85 ms of a 170 ms `tsm list`, whose budget is 100 ms; this takes about 1 ms. Cells
- * may hold colour codes: widths are measured without them.
+ * The one home of cli-table3: boxed tables for `list`, `show` and the commands that change
+ * processes, in PM2's compact look.
+ *
+ * Its cost is what `tsm list` is judged by, so it is kept small:
+ * - loaded with require() when a table is drawn, never at CLI start: the library and
+ *   string-width (with its 10 KB emoji RegExp) cost ~11 ms of CPU to load;
+ * - style.head and style.border empty: any colour name there makes cli-table3 load
+ *   @colors/colors (~35 ms of CPU); colour comes from our palette instead, on the content, on
+ *   the vertical bars (one escape per cell) and on whole border lines after layout;
+ * - wordWrap off and no colWidths: no wrapping pass, each cell is one line;
+ * - compact: no separator line between rows, so fewer lines to draw.
  */
-export function renderTable(head: string[], rows: string[][], colors: Palette): string {
-  const widths = head.map((title, column) =>
-    Math.max(visibleWidth(title), ...rows.map((row) => visibleWidth(row[column] ?? ''))),
-  );
-  const border = (left: string, middle: string, right: string): string =>
-    colors.grey(`${left}${widths.map((w) => '─'.repeat(w + 2)).join(middle)}${right}`);
-  const line = (cells: string[], style: (text: string) => string = (text) => text): string => {
-    const bar = colors.grey('│');
-    const padded = widths.map((w, column) => {
-      const text = cells[column] ?? '';
-      return ` ${style(text)}${' '.repeat(w - visibleWidth(text))} `;
-    });
-    return `${bar}${padded.join(bar)}${bar}`;
+type TableConstructor = typeof CliTable3;
+type Options = NonNullable<ConstructorParameters<TableConstructor>[0]>;
+
+function loadTable(): TableConstructor {
+  return require('cli-table3') as TableConstructor;
+}
+
+function options(colors: Palette, head: string[]): Options {
+  const bar = colors.grey('│');
+  return {
+    head,
+    wordWrap: false,
+    style: { head: [], border: [], compact: true },
+    // Only the bars between cells are coloured here; a horizontal border line is drawn as one
+    // run of box characters and coloured as a whole afterwards (see greyBorders).
+    chars: colors.enabled ? { left: bar, middle: bar, right: bar } : {},
   };
-  return [
-    border('┌', '┬', '┐'),
-    line(head, (text) => colors.bold(colors.cyan(text))),
-    border('├', '┼', '┤'),
-    ...rows.map((row) => line(row)),
-    border('└', '┴', '┘'),
-  ].join('\n');
+}
+
+/** Lines that are borders only (top, under the header, bottom) in the palette's grey. */
+function greyBorders(text: string, colors: Palette): string {
+  if (!colors.enabled) return text;
+  return text
+    .split('\n')
+    .map((line) => (/^[┌├└]/.test(line) ? colors.grey(line) : line))
+    .join('\n');
+}
+
+/** A table with a header row. Cells may hold colour codes: cli-table3 measures without them. */
+export function renderTable(head: string[], rows: string[][], colors: Palette): string {
+  const Table = loadTable();
+  const table = new Table(options(colors, head.map((title) => colors.bold(colors.cyan(title)))));
+  table.push(...rows);
+  return greyBorders(table.toString(), colors);
 }
 
 /** Two columns, key and value, for `show`. */
 export function renderDetails(rows: Array<[string, string]>, colors: Palette): string {
-  const keyWidth = Math.max(...rows.map(([key]) => visibleWidth(key)));
-  const valueWidth = Math.max(...rows.map(([, value]) => visibleWidth(value)));
-  const bar = colors.grey('│');
-  const border = (left: string, middle: string, right: string): string =>
-    colors.grey(`${left}${'─'.repeat(keyWidth + 2)}${middle}${'─'.repeat(valueWidth + 2)}${right}`);
-  const lines = rows.map(
-    ([key, value]) =>
-      `${bar} ${colors.bold(key)}${' '.repeat(keyWidth - visibleWidth(key))} ${bar} ${value}${' '.repeat(valueWidth - visibleWidth(value))} ${bar}`,
-  );
-  return [border('┌', '┬', '┐'), ...lines, border('└', '┴', '┘')].join('\n');
+  const Table = loadTable();
+  const table = new Table(options(colors, []));
+  table.push(...rows.map(([key, value]) => [colors.bold(key), value]));
+  return greyBorders(table.toString(), colors);
 }

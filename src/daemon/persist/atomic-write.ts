@@ -1,4 +1,3 @@
-import { randomBytes } from 'node:crypto';
 import { open, rename, unlink } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { TsmError } from '../../core/errors.js';
@@ -15,7 +14,9 @@ import { TsmError } from '../../core/errors.js';
  * the file and the cause (ENOSPC, EACCES...).
  */
 export async function writeFileAtomic(file: string, text: string): Promise<void> {
-  const temp = join(dirname(file), `.${basename(file)}.${process.pid}-${randomBytes(6).toString('hex')}.tmp`);
+  // Unique enough with the pid: the file is created exclusively ('wx'), so a clash fails rather
+  // than shares. Not node:crypto, whose OpenSSL start-up would cost the daemon ~2 MB resident.
+  const temp = join(dirname(file), `.${basename(file)}.${process.pid}-${Math.random().toString(16).slice(2, 14)}.tmp`);
   try {
     const handle = await open(temp, 'wx', 0o600);
     try {

@@ -1,4 +1,4 @@
-import { Cron } from 'croner';
+import type { Cron } from 'croner';
 import type { AppSpec } from '../../core/app-spec.js';
 import type { RestartReason } from '../../protocol/process-info.js';
 import type { Logger } from '../logger.js';
@@ -20,10 +20,15 @@ interface Armed {
   cron: Cron | null;
 }
 
+/** croner, loaded for the first expression: a daemon without schedules never pays its ~1 MB. */
+function cronLibrary(): typeof import('croner') {
+  return require('croner') as typeof import('croner');
+}
+
 /** Why croner refuses an expression, or null: checked when a start request arrives. */
 export function cronProblem(expression: string): string | null {
   try {
-    const job = new Cron(expression, { paused: true }); // a parse: no timer is armed
+    const job = new (cronLibrary().Cron)(expression, { paused: true }); // a parse: no timer is armed
     const next = job.nextRun();
     job.stop();
     return next === null ? 'it never runs' : null;
@@ -84,7 +89,8 @@ export class AppTriggers {
   private schedule(spec: AppSpec): Cron | null {
     if (spec.cronRestart === '') return null;
     try {
-      return new Cron(spec.cronRestart, { protect: true }, () => this.deps.refresh(spec.name, { kind: 'cron', cause: `cron ${spec.cronRestart}` }));
+      const { Cron: CronJob } = cronLibrary();
+      return new CronJob(spec.cronRestart, { protect: true }, () => this.deps.refresh(spec.name, { kind: 'cron', cause: `cron ${spec.cronRestart}` }));
     } catch (error) {
       this.deps.logger.error(`${spec.name}: cron_restart ${spec.cronRestart}: ${(error as Error).message}`);
       return null;

@@ -1,0 +1,110 @@
+'use strict';
+// Issue 11's "many apps at once", tsm and PM2 side by side: `start` of an ecosystem file with
+// BENCH_MANY_APPS (50) fork apps until every port answers, then `restart all` until every port
+// answers again, then `stop all` and `delete all` until the command returns. Managers take turns
+// round by round (BENCH_MANY_ROUNDS), so the machine's load falls on each alike; medians.
+// BENCH_TSM_ALT_BIN=/path/to/bin/tsm.js adds another tsm build (e.g. before a change).
+const http = require('node:http');
+const { mkdtempSync, rmSync, writeFileSync } = require('node:fs');
+const { tmpdir } = require('node:os');
+const { join } = require('node:path');
+const { performance } = require('node:perf_hooks');
+const { tsm, pm2 } = require('./lib/managers.js');
+const { median, ms } = require('./lib/stats.js');
+const { freePort, waitFor } = require('./lib/net.js');
+
+const APPS = Number(process.env.BENCH_MANY_APPS ?? 50);
+const ROUNDS = Number(process.env.BENCH_MANY_ROUNDS ?? 2);
+const APP = join(__dirname, 'apps', 'idle-http.js');
+
+function answers(port) {
+  return new Promise((resolve) => {
+    http
+      .get({ host: '127.0.0.1', port, agent: false }, (res) => {
+        res.resume();
+        res.on('end', () => resolve(res.statusCode === 200));
+      })
+      .on('error', () => resolve(false));
+  });
+}
+
+async function allAnswer(ports) {
+  const pending = new Set(ports);
+  await waitFor(async () => {
+    for (const port of [...pending]) if (await answers(port)) pending.delete(port);
+    return pending.size === 0;
+  }, 180_000, 20);
+}
+
+async function pidsOf(manager) {
+  return JSON.parse((await manager.cmd('jlist')).stdout).map((p) => p.pid);
+}
+
+async function timed(step) {
+  const began = performance.now();
+  await step();
+  return performance.now() - began;
+}
+
+async function round(manager, dir) {
+  const ports = [];
+  for (let i = 0; i < APPS; i += 1) ports.push(await freePort());
+  const file = join(dir, `${manager.name.replace(/\W+/g, '-')}.config.js`);
+  const apps = ports.map((port, i) => ({ name: `app${i}`, script: APP, env: { PORT: String(port) } }));
+  writeFileSync(file, `module.exports = ${JSON.stringify({ apps }, null, 1)};\n`);
+  const start = await timed(async () => {
+    await manager.cmd('start', file);
+    await allAnswer(ports);
+  });
+  const before = new Set(await pidsOf(manager));
+  const restart = await timed(async () => {
+    await manager.cmd('restart', 'all');
+    // New pids and every port answering: the old processes could still answer otherwise.
+    await waitFor(async () => (await pidsOf(manager)).every((pid) => pid > 0 && !before.has(pid)), 180_000, 50);
+    await allAnswer(ports);
+  });
+  const stop = await timed(() => manager.cmd('stop', 'all'));
+  const del = await timed(() => manager.cmd('delete', 'all'));
+  return { start, restart, stop, delete: del };
+}
+
+async function main() {
+  const makers = [() => tsm(), pm2];
+  // Several builds to compare: BENCH_TSM_ALT_BIN=/a/bin/tsm.js:/b/bin/tsm.js
+  const alts = (process.env.BENCH_TSM_ALT_BIN ?? '').split(':').filter(Boolean);
+  makers.splice(1, 0, ...alts.map((alt) => () => tsm(alt, `tsm (${alt})`)));
+  const dir = mkdtempSync(join(tmpdir(), 'bench-many-'));
+  const runs = new Map();
+  try {
+    for (let r = 0; r < ROUNDS; r += 1) {
+      for (const make of makers) {
+        const manager = make();
+        if (!manager) continue;
+        try {
+          await manager.cmd('ping');
+          const result = await round(manager, dir);
+          runs.set(manager.name, [...(runs.get(manager.name) ?? []), result]);
+        } finally {
+          await manager.cleanup();
+        }
+      }
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+  const steps = ['start', 'restart', 'stop', 'delete'];
+  const medians = new Map([...runs].map(([name, list]) => [name, Object.fromEntries(steps.map((s) => [s, median(list.map((x) => x[s]))]))]));
+  const p = medians.get('pm2');
+  console.log(`\n## many apps: ${APPS} fork apps from one ecosystem file (medians of ${ROUNDS} rounds)`);
+  console.log(`| manager | ${steps.join(' | ')} |`);
+  console.log(`| --- | ${steps.map(() => '---').join(' | ')} |`);
+  for (const [name, m] of medians) {
+    const cells = steps.map((s) => `${ms(m[s])}${p && name !== 'pm2' ? ` (${(m[s] / p[s]).toFixed(2)}x pm2)` : ''}`);
+    console.log(`| ${name} | ${cells.join(' | ')} |`);
+  }
+  console.log('start, restart: until every port answers (restart: with new pids); stop, delete: until the command returns.');
+  return medians;
+}
+
+module.exports = { main };
+if (require.main === module) main();
