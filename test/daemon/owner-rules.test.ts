@@ -22,9 +22,9 @@ describe('one owner per app', () => {
     d = fakeDaemon();
     await startApp();
     d.behaviour.stopDelayMs = 100;
-    const restart = handlers.restart(d.state, { targets: ['web'] }, d.ctx);
+    const restart = expect(handlers.restart(d.state, { targets: ['web'] }, d.ctx)).rejects.toMatchObject({ code: 'E_CANCELLED' });
     const stop = handlers.stop(d.state, { targets: ['web'] }, d.ctx);
-    await expect(restart).rejects.toMatchObject({ code: 'E_CANCELLED' });
+    await restart;
     await stop;
     expect(statuses()).toEqual(['stopped']);
     expect(d.alive()).toEqual([]);
@@ -35,9 +35,9 @@ describe('one owner per app', () => {
     d = fakeDaemon();
     await startApp({ instances: 2, execMode: 'cluster' });
     d.behaviour.stopDelayMs = 100;
-    const restart = handlers.restart(d.state, { targets: ['web'] }, d.ctx);
+    const restart = expect(handlers.restart(d.state, { targets: ['web'] }, d.ctx)).rejects.toMatchObject({ code: 'E_CANCELLED' });
     const removed = await handlers.delete(d.state, { targets: ['web'] }, d.ctx);
-    await expect(restart).rejects.toMatchObject({ code: 'E_CANCELLED' });
+    await restart;
     expect(removed.changed.map((p) => p.id)).toEqual([0, 1]);
     expect(d.state.registry.all()).toEqual([]);
     expect(d.alive()).toEqual([]);
@@ -93,9 +93,9 @@ describe('one owner per app', () => {
     await startApp();
     d.behaviour.stopDelayMs = 50;
     const removal = handlers.delete(d.state, { targets: ['web'] }, d.ctx);
-    const start = handlers.start(d.state, { kind: 'targets', targets: ['web'] }, d.ctx);
+    const start = expect(handlers.start(d.state, { kind: 'targets', targets: ['web'] }, d.ctx)).rejects.toMatchObject({ code: 'E_NOT_FOUND' });
     await removal;
-    await expect(start).rejects.toMatchObject({ code: 'E_NOT_FOUND' });
+    await start;
     expect(d.alive()).toEqual([]);
   });
 

@@ -140,7 +140,11 @@ describe('daemon', () => {
     expect(newDaemon).not.toBe(oldDaemon);
     expect(daemonsOfHome(home.home)).toEqual([newDaemon]);
 
-    const after = (await home.list()).sort(byId);
+    // The new daemon answers at once and restores in the background: wait for it to finish.
+    const after = await waitFor('the restore to finish', async () => {
+      const list = (await home.list()).sort(byId);
+      return list.every((p) => p.status === 'online' || p.name === 'resting') ? list : null;
+    });
     expect(after.map((p) => [p.id, p.name, p.instance, p.status])).toEqual(
       before.map((p) => [p.id, p.name, p.instance, p.name === 'resting' ? 'stopped' : 'online']),
     );
