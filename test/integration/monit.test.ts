@@ -148,7 +148,8 @@ describe('tsm monit', () => {
     await t.keys('j');
     const ticking = await t.waitScreen(
       "the ticker's stdout and stderr lines",
-      (s) => selectedRow('ticker', 2).test(s) && /out tick \d+/.test(s) && /err tock \d+/.test(s),
+      // Online once a table sampled after its spawn arrives (tables come each second; lines at once).
+      (s) => selectedRow('ticker', 2).test(s) && /out tick \d+/.test(s) && /err tock \d+/.test(s) && /│ ticker \(id 2\) {2}online/.test(s),
     );
     expect(ticking).toContain('logs: ticker (id 2)');
     expect(ticking).toMatch(/│ ticker \(id 2\) {2}online/);
