@@ -5,6 +5,11 @@ import { readdirSync, readFileSync } from 'node:fs';
  * Where /proc is missing the tree is just the root, and stop falls back to signalling it alone.
  */
 export function descendants(root: number): number[] {
+  return descendantsOfAll([root]);
+}
+
+/** The pids below any of `roots`, from one pass over /proc however many roots there are. */
+export function descendantsOfAll(roots: readonly number[]): number[] {
   const children = new Map<number, number[]>();
   let entries: string[];
   try {
@@ -21,7 +26,7 @@ export function descendants(root: number): number[] {
     children.set(ppid, list);
   }
   const found: number[] = [];
-  const queue = [root];
+  const queue = [...roots];
   for (let pid = queue.shift(); pid !== undefined; pid = queue.shift()) {
     for (const child of children.get(pid) ?? []) {
       found.push(child);

@@ -1,5 +1,5 @@
 import { readdirSync, readFileSync } from 'node:fs';
-import { descendants, isAlive, signalAll } from './kill-tree.js';
+import { descendantsOfAll, isAlive, signalAll } from './kill-tree.js';
 
 /**
  * Every app process gets TSM_HOME and pm_id in its environment, and whatever it starts inherits
@@ -44,12 +44,9 @@ export function findOrphans(query: OrphanQuery): number[] {
 
 /** The pids of these processes and all their descendants: what an orphan search must spare. */
 export function withTrees(pids: Iterable<number>): Set<number> {
-  const all = new Set<number>();
-  for (const pid of pids) {
-    all.add(pid);
-    for (const child of descendants(pid)) all.add(child);
-  }
-  return all;
+  const roots = [...pids];
+  // One pass over /proc for all of them: this runs at every exit, with every live process kept.
+  return new Set([...roots, ...(roots.length > 0 ? descendantsOfAll(roots) : [])]);
 }
 
 /**
