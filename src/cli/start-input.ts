@@ -15,6 +15,7 @@ import {
   splitArgs,
 } from '../core/parse.js';
 import type { EcosystemHost } from '../core/ecosystem.js';
+import { SHELL, type ScriptPlan } from '../core/ecosystem/command.js';
 import { existingPaths } from '../core/ecosystem/runtime-fields.js';
 import { machineHost } from './ecosystem/host.js';
 
@@ -65,23 +66,30 @@ export interface StartFlags {
 
 /**
  * Flags to a StartInput. Every value is checked here, before any daemon is contacted, so
- * `tsm start app.js -i abc` fails fast with exit code 2 and starts nothing.
+ * `tsm start app.js -i abc` fails fast with exit code 2 and starts nothing. `script` is a file,
+ * or, with `plan`, the command line it was planned into (`tsm start "npm run start"`).
  */
 export function toStartInput(
   script: string,
   flags: StartFlags,
   context: { cwd: string; env: NodeJS.ProcessEnv; scriptArgs: string[]; host?: EcosystemHost },
+  plan?: ScriptPlan,
 ): StartInput {
   const input: StartInput = {
-    script: resolve(context.cwd, script),
+    script: plan?.script ?? resolve(context.cwd, script),
     cwd: resolve(context.cwd, flags.cwd ?? '.'),
-    args: context.scriptArgs,
+    // A plan already carries the arguments after `--`, behind the command line's own.
+    args: plan?.args ?? context.scriptArgs,
     env: stringEnv(context.env),
   };
   if (flags.name !== undefined) input.name = checkAppName(flags.name);
+  else if (plan?.name !== undefined) input.name = plan.name;
   if (flags.instances !== undefined) input.instances = parseInstances(flags.instances);
-  if (flags.interpreter !== undefined) input.interpreter = nonEmpty('--interpreter', flags.interpreter);
-  if (flags.nodeArgs !== undefined) input.nodeArgs = splitArgs(flags.nodeArgs, '--node-args');
+  // The interpreter given wins, except for a shell command line, which only /bin/sh can run.
+  if (flags.interpreter !== undefined && plan?.script !== SHELL) input.interpreter = nonEmpty('--interpreter', flags.interpreter);
+  else if (plan?.interpreter !== undefined) input.interpreter = plan.interpreter;
+  const nodeArgs = [...(plan?.nodeArgs ?? []), ...(flags.nodeArgs !== undefined ? splitArgs(flags.nodeArgs, '--node-args') : [])];
+  if (nodeArgs.length > 0) input.nodeArgs = nodeArgs;
   if (flags.maxRestarts !== undefined) input.maxRestarts = parseCount('--max-restarts', flags.maxRestarts);
   if (flags.minUptime !== undefined) input.minUptime = parseDuration('--min-uptime', flags.minUptime);
   if (flags.restartDelay !== undefined) input.restartDelay = parseDuration('--restart-delay', flags.restartDelay);

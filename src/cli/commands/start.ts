@@ -1,17 +1,22 @@
 import { stat } from 'node:fs/promises';
 import { extname, resolve } from 'node:path';
 import { TsmError } from '../../core/errors.js';
-import type { DaemonConnection } from '../../client/connection.js';
 import type { ChangeResult } from '../../protocol/methods.js';
 import type { CliContext } from '../context.js';
 import { withDaemon } from '../daemon-call.js';
 import { appName, ecosystemPath, readEcosystem, type EcosystemFlags } from '../ecosystem-file.js';
 import { notice, printChange } from '../print.js';
+import { planScript } from '../../core/ecosystem/command.js';
+import type { StartInput } from '../../core/app-spec.js';
+import { machineHost } from '../ecosystem/host.js';
 import { toStartInput, type StartFlags } from '../start-input.js';
 
 /**
- * `tsm start <script>` starts a new app; `tsm start <name|id...>` starts (or restarts) known ones.
- * A word is a script when such a file or folder exists, or when it looks like a path.
+ * `tsm start <script>` starts a new app; `tsm start <name|id...>` starts (or restarts) known ones;
+ * `tsm start "<command line>"` or `tsm start <command on PATH> -- <args>` runs a command, as an
+ * ecosystem file's `script` would. A word is a script when such a file or folder exists, or when
+ * it looks like a path; otherwise known apps come first, and a single word that names no app is
+ * tried as a command.
  */
 export async function start(ctx: CliContext, words: string[], flags: StartFlags & EcosystemFlags): Promise<void> {
   const first = words[0];
@@ -35,9 +40,31 @@ export async function start(ctx: CliContext, words: string[], flags: StartFlags 
     await printChange(ctx, 'started', result);
     return;
   }
-  const result = await withDaemon(ctx, true, (daemon) => startKnown(daemon!, words, ctx.cwd));
+  const result = await withDaemon(ctx, true, async (daemon) => {
+    try {
+      return await daemon!.request('start', { kind: 'targets', targets: words }, { timeoutMs: 120_000 });
+    } catch (error) {
+      if (!(error instanceof TsmError && error.code === 'E_NOT_FOUND')) throw error;
+      const command = words.length === 1 ? commandInput(ctx, first, flags) : null;
+      if (command === null) throw new TsmError('E_SCRIPT', `${error.message} Nor is there such a file in ${ctx.cwd}, nor such a command on PATH.`);
+      return daemon!.request('start', { kind: 'script', input: command, force: flags.force === true }, { timeoutMs: 120_000 });
+    }
+  });
   await printChange(ctx, 'started', result);
 }
+
+/**
+ * A command line as an app, planned as an ecosystem `script` is (a command on PATH run directly,
+ * shell syntax through /bin/sh); null when its first word is neither a file nor on PATH, so the
+ * caller reports the app it did not find.
+ */
+function commandInput(ctx: CliContext, text: string, flags: StartFlags): StartInput | null {
+  const cwd = resolve(ctx.cwd, flags.cwd ?? '.');
+  const plan = planScript(text, ctx.scriptArgs, cwd, ctx.env['PATH'] ?? '', machineHost);
+  if (plan.interpreter === undefined && !machineHost.isFile(plan.script)) return null;
+  return toStartInput(text, flags, ctx, plan);
+}
+
 
 /**
  * Every app of the file, after all of them are checked (a missing script stops the whole start
@@ -64,18 +91,8 @@ async function startEcosystem(ctx: CliContext, path: string, flags: EcosystemFla
   await printChange(ctx, 'started', result);
 }
 
-async function startKnown(daemon: DaemonConnection, targets: string[], cwd: string): Promise<ChangeResult> {
-  try {
-    return await daemon.request('start', { kind: 'targets', targets }, { timeoutMs: 120_000 });
-  } catch (error) {
-    if (error instanceof TsmError && error.code === 'E_NOT_FOUND') {
-      throw new TsmError('E_SCRIPT', `${error.message} Nor is there such a file in ${cwd}.`);
-    }
-    throw error;
-  }
-}
-
 async function looksLikeScript(cwd: string, word: string): Promise<boolean> {
-  if (word.includes('/') || extname(word) !== '') return true;
-  return (await stat(resolve(cwd, word)).catch(() => null)) !== null;
+  if ((await stat(resolve(cwd, word)).catch(() => null)) !== null) return true;
+  // `python3 -m http.server` has a dot, and `./bin/serve --port 3` a slash: command lines, not paths.
+  return !/\s/.test(word) && (word.includes('/') || extname(word) !== '');
 }
