@@ -10,6 +10,7 @@ import { Logger } from '../../src/daemon/logger.js';
 import { RunningProcess } from '../../src/daemon/process/running-process.js';
 import type { DaemonState } from '../../src/daemon/state.js';
 import { buildDaemonState } from '../../src/daemon/build-state.js';
+import { waitFor } from './wait.js';
 
 /** Above Linux's largest pid_max (2^22): a signal to one of these can never reach a real process. */
 let nextFakePid = 5_000_000;
@@ -85,7 +86,8 @@ export interface FakeDaemon {
   spec(input?: Partial<StartInput>): AppSpec;
   /** The fakes that have not exited. */
   alive(): FakeProcess[];
-  dispose(): void;
+  /** Waits for the operations and saves under way (they write into the home), then removes it. */
+  dispose(): Promise<void>;
 }
 
 /**
@@ -122,8 +124,11 @@ export function fakeDaemon(): FakeDaemon {
     spec: (input = {}) =>
       buildAppSpec({ script: join(__dirname, '..', 'fixtures', 'idle.js'), name: 'web', killTimeout: 1000, logs: { out: 'NULL', err: 'NULL' }, ...input }, 2),
     alive: () => spawned.filter((proc) => !proc.hasExited),
-    dispose: () => {
+    dispose: async () => {
       triggers.closeAll();
+      await waitFor('the operations under way to end', () => state.owners.busy().length === 0);
+      // Saves are chained: this one lands after every save made before it.
+      await state.store.save(state.registry.all(), true).catch(() => {});
       rmSync(home, { recursive: true, force: true });
     },
   };
