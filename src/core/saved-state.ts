@@ -32,8 +32,18 @@ export interface SavedApp {
   spec: AppSpec;
   ids: number[];
   desired: 'running' | 'stopped';
+  /**
+   * Processes stopped on their own (`tsm stop 3`) while the rest of the app runs; absent when
+   * none is. Without it, a worker stopped by id would come back at the next restore.
+   */
+  stoppedIds?: number[];
   /** Pids at the time of saving, so a daemon restored after a crash can stop orphans. */
   pids: number[];
+}
+
+/** Whether one process of a saved app should run after a restore. */
+export function savedDesired(app: SavedApp, id: number): 'running' | 'stopped' {
+  return app.desired === 'running' && !(app.stoppedIds ?? []).includes(id) ? 'running' : 'stopped';
 }
 
 export interface SavedState {
@@ -156,9 +166,15 @@ function checkApp(raw: unknown): SavedApp {
   if (!Array.isArray(pids) || !pids.every((pid) => Number.isInteger(pid) && pid > 1 && pid <= MAX_PID)) {
     throw new Error('pids must be a list of process ids (whole numbers above 1).');
   }
+  const stoppedIds = raw['stoppedIds'] ?? [];
+  if (!Array.isArray(stoppedIds) || !stoppedIds.every((id) => ids.includes(id as number))) {
+    throw new Error('stoppedIds must be a list of ids from its ids.');
+  }
   // The ids are the processes that existed (one may have been deleted by id): restore exactly those.
   const spec = { ...checkSavedSpec(raw['spec']), instances: ids.length };
-  return { spec, ids, desired, pids: pids as number[] };
+  const app: SavedApp = { spec, ids, desired, pids: pids as number[] };
+  if (stoppedIds.length > 0) app.stoppedIds = stoppedIds as number[];
+  return app;
 }
 
 function checkIds(ids: unknown): number[] {

@@ -1,3 +1,4 @@
+import { savedDesired } from '../core/saved-state.js';
 import type { SavedApp, SavedState } from './persist.js';
 import { endProcesses, findOrphans } from './process/orphans.js';
 import type { ProcEntry } from './registry.js';
@@ -15,7 +16,7 @@ export function registerSaved(state: DaemonState, saved: SavedState): Map<SavedA
   for (const app of saved.apps) {
     for (const id of app.ids) state.registry.reserveId(id);
     const entries = state.supervisor.createEntries(app.spec, app.ids);
-    for (const entry of entries) entry.desired = app.desired;
+    for (const entry of entries) entry.desired = savedDesired(app, entry.id);
     registered.set(app, entries);
   }
   return registered;
@@ -28,7 +29,8 @@ export async function restoreSaved(state: DaemonState, registered: Map<SavedApp,
     return state.owners
       .of(app.spec.name)
       .submit('restore', async (signal) => {
-        const outcomes = await Promise.allSettled(entries.map((entry) => state.supervisor.launch(entry, signal)));
+        const wanted = entries.filter((entry) => entry.desired === 'running');
+        const outcomes = await Promise.allSettled(wanted.map((entry) => state.supervisor.launch(entry, signal)));
         for (const outcome of outcomes) {
           if (outcome.status === 'rejected') throw outcome.reason;
         }

@@ -5,8 +5,10 @@ import {
   checkSavedState,
   parseSavedState,
   SAVED_STATE_LIMITS,
+  savedDesired,
   serializeSavedState,
   type ParsedSavedState,
+  type SavedApp,
   type SavedState,
 } from '../../src/core/saved-state.js';
 import { checkSavedSpec } from '../../src/core/saved-spec.js';
@@ -133,6 +135,21 @@ describe('checkSavedSpec', () => {
   });
 });
 
+describe('savedDesired: a process stopped on its own stays stopped', () => {
+  it('runs the ids of a running app that were not stopped alone, and nothing of a stopped app', () => {
+    const running: SavedApp = { spec: spec('web', { instances: 3 }), ids: [0, 1, 2], desired: 'running', stoppedIds: [1], pids: [] };
+    expect(running.ids.map((id) => savedDesired(running, id))).toEqual(['running', 'stopped', 'running']);
+    const stopped: SavedApp = { ...running, desired: 'stopped' };
+    expect(stopped.ids.map((id) => savedDesired(stopped, id))).toEqual(['stopped', 'stopped', 'stopped']);
+  });
+
+  it('reads stoppedIds back, and omits it when no process was stopped alone', () => {
+    const withStopped = app('web', [0, 1], { stoppedIds: [1] });
+    expect(used(checkSavedState(file([withStopped]))).state.apps[0]?.stoppedIds).toEqual([1]);
+    expect(used(checkSavedState(file([app('web', [0, 1], { stoppedIds: [] })]))).state.apps[0]).not.toHaveProperty('stoppedIds');
+  });
+});
+
 describe('parseSavedState: the whole file', () => {
   it('reads back what it wrote', () => {
     const state: SavedState = {
@@ -202,6 +219,8 @@ describe('checkSavedState: each app stands or falls alone', () => {
     ['a pid that could signal everything', { pids: [1] }, /pids must be a list of process ids/],
     ['a negative pid', { pids: [-5] }, /pids must be a list of process ids/],
     ['no spec', { spec: undefined }, /the spec is missing, not an object/],
+    ['a stopped id that is not its own', { stoppedIds: [7] }, /stoppedIds must be a list of ids from its ids/],
+    ['stopped ids that are not a list', { stoppedIds: 0 }, /stoppedIds must be a list of ids from its ids/],
   ])('leaves out an app with %s', (_what, change, reason) => {
     const result = used(checkSavedState(file([{ ...app('web', [0]), ...change }])));
     expect(result.state.apps).toEqual([]);

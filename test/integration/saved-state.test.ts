@@ -127,4 +127,27 @@ describe('after a crash, the valid apps of a saved list come back', () => {
     // Its next save is version 2.
     await waitFor('apps.json to be rewritten as version 2', () => JSON.parse(readFileSync(home.paths.appsFile, 'utf8')).version === 2);
   });
+
+  it('keeps a process stopped by id stopped, after a crash and through save and resurrect', async () => {
+    home = new TestHome();
+    await home.ok(['start', 'idle.js', '--name', 'web', '-i', '3']);
+    const ids = (await home.byName('web')).map((p) => p.id);
+    await home.ok(['stop', String(ids[1])]);
+    const statuses = async (): Promise<string[]> => (await home.byName('web')).map((p) => p.status);
+    expect(await statuses()).toEqual(['online', 'stopped', 'online']);
+    await home.ok(['save']);
+
+    await crashDaemon();
+    await home.ok(['ping']);
+    await waitFor('the restore to finish', async () => (await statuses()).filter((s) => s === 'online').length === 2);
+    expect(await statuses()).toEqual(['online', 'stopped', 'online']);
+
+    await home.ok(['delete', 'web']);
+    await home.ok(['resurrect']);
+    expect((await home.byName('web')).map((p) => [p.id, p.status])).toEqual([
+      [ids[0], 'online'],
+      [ids[1], 'stopped'],
+      [ids[2], 'online'],
+    ]);
+  });
 });

@@ -1,4 +1,5 @@
 import { TsmError } from '../../core/errors.js';
+import { savedDesired } from '../../core/saved-state.js';
 import type { Result } from '../../protocol/methods.js';
 import { AppStore } from '../persist.js';
 import type { ProcEntry } from '../registry.js';
@@ -43,8 +44,9 @@ export async function handleResurrect(state: DaemonState): Promise<Result<'resur
       // An app of that name may have come while this one waited for its turn: it stays.
       if (state.registry.byName(app.spec.name).length > 0) return [];
       const created = state.supervisor.createEntries(app.spec, ids);
-      for (const entry of created) entry.desired = app.desired;
-      if (app.desired === 'running') await launchOrUndo(state, created, signal);
+      for (const entry of created) entry.desired = savedDesired(app, entry.id);
+      const wanted = created.filter((entry) => entry.desired === 'running');
+      if (wanted.length > 0) await launchOrUndo(state, wanted, signal);
       return created;
     });
     added.push(...entries);

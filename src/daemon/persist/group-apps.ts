@@ -18,14 +18,18 @@ export function groupApps(entries: readonly ProcEntry[]): SavedApp[] {
   return [...byName.values()].map((group) => {
     const ordered = group.sort((a, b) => a.instance - b.instance || a.id - b.id);
     const lowest = ordered[0]!; // a group exists only once an entry was put in it
-    return {
+    const running = ordered.some((entry) => entry.desired === 'running');
+    const app: SavedApp = {
       spec: lowest.spec,
       ids: ordered.map((entry) => entry.id),
-      desired: ordered.some((entry) => entry.desired === 'running') ? 'running' : 'stopped',
+      desired: running ? 'running' : 'stopped',
       pids: ordered.flatMap((entry) => {
         const pid = entry.proc?.pid;
         return pid === undefined ? [] : [pid];
       }),
     };
+    const stopped = ordered.filter((entry) => entry.desired === 'stopped').map((entry) => entry.id);
+    if (running && stopped.length > 0) app.stoppedIds = stopped;
+    return app;
   });
 }
