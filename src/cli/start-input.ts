@@ -125,6 +125,34 @@ export function toStartInput(
   return input;
 }
 
+/**
+ * Flags typed next to an ecosystem file (`tsm start ecosystem.config.js -i 1 --watch`) win over
+ * the file's values for every app it starts, so one file serves development and production.
+ * (PM2 drops most of them without a word; its users keep asking for this.) Each is checked as
+ * for a script; `--name` can only rename a single app.
+ */
+export function overrideApps(
+  inputs: readonly StartInput[],
+  flags: StartFlags,
+  context: { cwd: string; env: NodeJS.ProcessEnv; host?: EcosystemHost },
+): StartInput[] {
+  const typed = toStartInput('.', flags, { ...context, scriptArgs: [] });
+  // What every start input has (the script, its arguments and environment) is not a typed flag.
+  const { script: _script, cwd, args: _args, env: _env, logs, ...fields } = typed;
+  if (fields.name !== undefined && inputs.length > 1) {
+    throw new TsmError(
+      'E_USAGE',
+      `--name ${fields.name}: the file starts ${inputs.length} apps, and one name cannot fit them all. Pick one with --only, or name them in the file.`,
+    );
+  }
+  return inputs.map((input) => ({
+    ...input,
+    ...fields,
+    ...(flags.cwd !== undefined ? { cwd } : {}),
+    ...(logs !== undefined ? { logs: { ...input.logs, ...logs } } : {}),
+  }));
+}
+
 /** The flags the daemon acts on while the app runs, checked as their ecosystem fields are. */
 function runtimeFlags(flags: StartFlags, input: StartInput, cwd: string, host: EcosystemHost): void {
   if (flags.maxMemoryRestart !== undefined) input.maxMemoryRestart = parseMemory('--max-memory-restart', flags.maxMemoryRestart);

@@ -89,6 +89,25 @@ describe('ecosystem formats with the real daemon', () => {
     }
   });
 
+  it('puts flags typed beside the file over its values for every app, and refuses --name for several', async () => {
+    const test = (home = new TestHome());
+    await test.ok(['start', 'process.yml', '-i', '1', '--max-memory-restart', '300M', '--kill-timeout', '2500'], { cwd: RUN });
+    const list = await test.list();
+    expect(list.map((p) => [p.name, p.spec.instances, p.spec.maxMemoryRestart, p.spec.killTimeout])).toEqual([
+      ['yaml app', 1, 300 * 1024 * 1024, 2500],
+      ['shell app', 1, 300 * 1024 * 1024, 2500],
+    ]);
+    // What the file says and no flag overrides is kept.
+    const [report] = await reportsOf(test, 'yaml app', 1);
+    expect(report!.argv).toEqual(['--greeting', 'hello world']);
+
+    const renamed = await test.run(['start', 'process.yml', '--name', 'one'], { cwd: RUN });
+    expect(renamed.code).toBe(2);
+    expect(renamed.stderr).toContain('--name one: the file starts 2 apps');
+    await test.ok(['start', 'process.yml', '--only', 'shell app', '--name', 'renamed'], { cwd: RUN });
+    expect((await test.list()).map((p) => p.name)).toEqual(['yaml app', 'shell app', 'renamed']);
+  });
+
   it('refuses malformed YAML, JSON5 and JavaScript files and bad values with file, line and column or field, starting nothing', async () => {
     const test = (home = new TestHome());
     await test.ok(['start', join(FIXTURES, 'idle.js'), '--name', 'keep']);

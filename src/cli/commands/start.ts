@@ -9,7 +9,7 @@ import { notice, printChange } from '../print.js';
 import { planScript } from '../../core/ecosystem/command.js';
 import type { StartInput } from '../../core/app-spec.js';
 import { machineHost } from '../ecosystem/host.js';
-import { toStartInput, type StartFlags } from '../start-input.js';
+import { overrideApps, toStartInput, type StartFlags } from '../start-input.js';
 
 /**
  * `tsm start <script>` starts a new app; `tsm start <name|id...>` starts (or restarts) known ones;
@@ -68,10 +68,13 @@ function commandInput(ctx: CliContext, text: string, flags: StartFlags): StartIn
 
 /**
  * Every app of the file, after all of them are checked (a missing script stops the whole start
- * before anything runs). An app that already runs is replaced with its new settings.
+ * before anything runs), with the flags typed beside it over the file's values. An app that
+ * already runs is replaced with its new settings.
  */
-async function startEcosystem(ctx: CliContext, path: string, flags: EcosystemFlags): Promise<void> {
-  const { inputs, notices } = await readEcosystem(ctx, path, flags);
+async function startEcosystem(ctx: CliContext, path: string, flags: StartFlags & EcosystemFlags): Promise<void> {
+  const read = await readEcosystem(ctx, path, flags);
+  const { notices } = read;
+  const inputs = overrideApps(read.inputs, flags, ctx);
   for (const line of notices) await notice(ctx, line);
   for (const input of inputs) {
     const info = await stat(input.script).catch(() => null);
