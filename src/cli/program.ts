@@ -24,6 +24,7 @@ const commands = {
   show: () => require('./commands/show.js') as typeof import('./commands/show.js'),
   start: () => require('./commands/start.js') as typeof import('./commands/start.js'),
   stop: () => require('./commands/stop.js') as typeof import('./commands/stop.js'),
+  update: () => require('./commands/update.js') as typeof import('./commands/update.js'),
   startup: () => require('./commands/startup.js') as typeof import('./commands/startup.js'),
 };
 
@@ -347,6 +348,15 @@ const DEFINITIONS: Definition[] = [
         .command('kill')
         .description('stop every app, then the daemon')
         .action(async () => commands.kill().kill(ctx));
+    },
+  },
+  {
+    names: ['update'],
+    define: (program, ctx) => {
+      program
+        .command('update')
+        .description("after upgrading tsm or Node: save the apps, stop the old daemon, start them on this version's daemon")
+        .action(async () => commands.update().update(ctx));
     },
   },
   {

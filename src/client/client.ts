@@ -48,7 +48,7 @@ export async function connectDaemon(options: ClientOptions): Promise<DaemonConne
     throw new TsmError(
       'E_VERSION',
       `the daemon for ${paths.home} runs tsm ${connection.daemon.version}, and this CLI is tsm ${TSM_VERSION}. ` +
-        `Run 'tsm kill' to stop the old daemon (its apps stop too), then start your apps again.`,
+        `Run 'tsm update' to move your apps to a daemon of this version (they restart), as 'pm2 update' does.`,
     );
   }
   return connection;

@@ -30,7 +30,7 @@ export async function kill(ctx: CliContext): Promise<void> {
  * The OS closes the daemon's end of our connection when it exits. Waiting for that (not for the
  * pid) also works where nobody reaps the exited daemon and its pid lingers as a zombie.
  */
-async function waitForExit(closed: Promise<void>, pid: number, log: string): Promise<void> {
+export async function waitForExit(closed: Promise<void>, pid: number, log: string): Promise<void> {
   let timer: NodeJS.Timeout | undefined;
   const timedOut = await Promise.race([
     closed.then(() => false),
