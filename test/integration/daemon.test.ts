@@ -341,7 +341,7 @@ describe('daemon', () => {
       const listed = await home.run(['list']);
       expect(listed.code).toBe(1);
       expect(listed.stderr).toContain('runs tsm 0.0.1-old');
-      expect(listed.stderr).toContain("Run 'tsm kill'");
+      expect(listed.stderr).toContain("Run 'tsm update'");
       expect(methods).toEqual([]); // refused before any request was sent
       const killed = await home.run(['kill']);
       expect(killed.code).toBe(0);
