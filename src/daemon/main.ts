@@ -143,9 +143,12 @@ export async function runDaemon(options: DaemonOptions): Promise<number> {
     );
   }
   const registered = crashed ? registerSaved(state, saved) : null;
+  // Queued before the socket listens: the socket accepts requests while listen() still awaits
+  // its chmod, and a `tsm metrics enable` served before the boot read settings.json would then
+  // be undone by it (the boot's listen failing on the port the enable had just taken).
+  void state.metricsEndpoint.boot();
   server = await listen(state, handlers);
   state.sampler.start();
-  void state.metricsEndpoint.boot();
   logger.info(`daemon ${process.pid} listening on ${paths.socket}`);
   if (registered && hold) {
     void restoreSaved(state, registered)
