@@ -6,6 +6,7 @@ import { runLoad } from '../helpers/load.js';
 import { freePort, get } from '../helpers/net.js';
 import { processesOfHome } from '../helpers/procs.js';
 import { RawClient } from '../helpers/raw-client.js';
+import { RuntimeRun } from '../helpers/runtime.js';
 import { TestHome } from '../helpers/tsm.js';
 import { waitFor } from '../helpers/wait.js';
 
@@ -93,6 +94,11 @@ describe('cluster scheduling', () => {
     expect(refused.stderr).toContain("TSM_CLUSTER_SCHEDULING 'sometimes' is not a cluster scheduling policy");
     expect(existsSync(home.paths.socket)).toBe(false);
     expect(processesOfHome(home.home)).toEqual([]);
+
+    const runtime = new RuntimeRun(home, ['http-server.js', '-i', '2'], { env: { TSM_CLUSTER_SCHEDULING: 'fast', PORT: '1' } });
+    expect((await runtime.exit()).code).toBe(2);
+    expect(runtime.stderr).toContain("TSM_CLUSTER_SCHEDULING 'fast' is not a cluster scheduling policy");
+    expect(existsSync(home.paths.pidFile)).toBe(false);
 
     await home.ok(['cluster-scheduling', 'shared']);
     await home.ok(['kill']);
