@@ -13,6 +13,7 @@ const commands = {
   kill: () => require('./commands/kill.js') as typeof import('./commands/kill.js'),
   tools: () => require('./commands/process-tools.js') as typeof import('./commands/process-tools.js'),
   apply: () => require('./commands/apply-ecosystem.js') as typeof import('./commands/apply-ecosystem.js'),
+  scheduling: () => require('./commands/cluster-scheduling.js') as typeof import('./commands/cluster-scheduling.js'),
   list: () => require('./commands/list.js') as typeof import('./commands/list.js'),
   logs: () => require('./commands/logs.js') as typeof import('./commands/logs.js'),
   metrics: () => require('./commands/metrics.js') as typeof import('./commands/metrics.js'),
@@ -339,6 +340,18 @@ const DEFINITIONS: Definition[] = [
         .description('whether the endpoint is on, and where')
         .option('--json', 'as JSON')
         .action(async (options: { json?: boolean }) => commands.metrics().status(ctx, options));
+    },
+  },
+  {
+    names: ['cluster-scheduling'],
+    define: (program, ctx) => {
+      program
+        .command('cluster-scheduling')
+        .description("how cluster apps' connections reach their workers (daemon-wide; a change applies at the next daemon start)")
+        .argument('[policy]', "'shared' (default: the workers accept for themselves) or 'round-robin' (the daemon deals them out)")
+        .option('--json', 'as JSON')
+        .addHelpText('after', '\nTSM_CLUSTER_SCHEDULING=shared|round-robin, set when a daemon starts, wins over the saved setting.')
+        .action(async (policy: string | undefined, options: { json?: boolean }) => commands.scheduling().clusterScheduling(ctx, policy, options));
     },
   },
   {

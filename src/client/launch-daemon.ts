@@ -3,6 +3,7 @@ import { closeSync, constants, openSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
+import { parseSchedulingPolicy, SCHEDULING_ENV } from '../core/cluster-scheduling.js';
 import { TsmError } from '../core/errors.js';
 import { parseLogMode } from '../core/home-safety.js';
 import type { HomePaths } from '../core/paths.js';
@@ -57,14 +58,15 @@ export async function launchDaemon(paths: HomePaths, env: NodeJS.ProcessEnv): Pr
 }
 
 /** The variables the daemon keeps from the CLI that starts it (see daemonEnvironment). */
-const DAEMON_ENV = /^(PATH|HOME|TZ|LANG|LANGUAGE|LC_[A-Z_]+|TSM_LOG_MODE)$/;
+const DAEMON_ENV = /^(PATH|HOME|TZ|LANG|LANGUAGE|LC_[A-Z_]+|TSM_LOG_MODE|TSM_CLUSTER_SCHEDULING)$/;
 
 /**
  * The daemon runs for weeks and serves every shell, so it takes nothing from the one that
  * happened to start it: no NODE_OPTIONS (a `--require` hook or `--inspect` would apply to the
  * supervisor for its whole life), no NODE_EXTRA_CA_CERTS, no npm_* variables. It keeps TSM_HOME
  * (which home it serves; tests find a home's processes by it), PATH and HOME, the locale and TZ,
- * and TSM_LOG_MODE, checked here so a bad value fails this command instead of the daemon.
+ * TSM_LOG_MODE and TSM_CLUSTER_SCHEDULING, checked here so a bad value fails this command
+ * (exit 2) instead of the daemon.
  * Apps are not affected: each request carries the environment of the CLI that sent it.
  */
 export function daemonEnvironment(env: NodeJS.ProcessEnv, home: string): NodeJS.ProcessEnv {
@@ -73,6 +75,8 @@ export function daemonEnvironment(env: NodeJS.ProcessEnv, home: string): NodeJS.
     if (value !== undefined && DAEMON_ENV.test(key)) kept[key] = value;
   }
   if (kept['TSM_LOG_MODE'] !== undefined) parseLogMode(kept['TSM_LOG_MODE']);
+  const scheduling = kept[SCHEDULING_ENV];
+  if (scheduling !== undefined && scheduling !== '') parseSchedulingPolicy(scheduling, SCHEDULING_ENV);
   return { ...kept, TSM_HOME: home };
 }
 

@@ -1,9 +1,11 @@
+import { isSchedulingPolicy, type SchedulingPolicy } from './cluster-scheduling.js';
 import { TsmError } from './errors.js';
 
 /**
  * The daemon's own settings, kept in `$TSM_HOME/settings.json` so they survive `tsm kill` and a
- * new daemon. Only the metrics endpoint lives here for now. The file carries a version, like the
- * app lists, so a later tsm can tell an old file from a broken one.
+ * new daemon: the metrics endpoint, and the cluster scheduling policy. The file carries a
+ * version, like the app lists, so a later tsm can tell an old file from a broken one. A key an
+ * older tsm does not know is ignored by it, so adding one keeps the version.
  */
 export const SETTINGS_VERSION = 1;
 
@@ -16,8 +18,17 @@ export interface MetricsSettings {
   address: string;
 }
 
+export interface ClusterSettings {
+  scheduling: SchedulingPolicy;
+}
+
 export interface Settings {
   metrics: MetricsSettings;
+  /**
+   * Absent until someone chooses a policy (`tsm cluster-scheduling`): a file written for the
+   * metrics endpoint must not pin today's default for a later tsm whose default may differ.
+   */
+  cluster?: ClusterSettings;
 }
 
 export function defaultSettings(): Settings {
@@ -85,10 +96,15 @@ function isIPv6(text: string): boolean {
 interface SettingsFile {
   version: number;
   metrics: MetricsSettings;
+  cluster?: ClusterSettings;
 }
 
 export function serializeSettings(settings: Settings): string {
-  const file: SettingsFile = { version: SETTINGS_VERSION, metrics: settings.metrics };
+  const file: SettingsFile = {
+    version: SETTINGS_VERSION,
+    metrics: settings.metrics,
+    ...(settings.cluster ? { cluster: { scheduling: settings.cluster.scheduling } } : {}),
+  };
   return `${JSON.stringify(file, null, 2)}\n`;
 }
 
@@ -105,6 +121,13 @@ export function parseSettings(value: unknown): Settings {
   const file = value as Record<string, unknown>;
   if (file['version'] !== SETTINGS_VERSION) return fail(`version ${JSON.stringify(file['version'])}, expected ${SETTINGS_VERSION}`);
   const settings = defaultSettings();
+  const cluster = file['cluster'];
+  if (cluster !== undefined) {
+    if (!cluster || typeof cluster !== 'object' || Array.isArray(cluster)) return fail('cluster: expected an object');
+    const { scheduling } = cluster as Record<string, unknown>;
+    if (!isSchedulingPolicy(scheduling)) return fail(`cluster.scheduling: expected "shared" or "round-robin", got ${String(JSON.stringify(scheduling)).slice(0, 60)}`);
+    settings.cluster = { scheduling };
+  }
   const metrics = file['metrics'];
   if (metrics === undefined) return settings;
   if (!metrics || typeof metrics !== 'object' || Array.isArray(metrics)) return fail('metrics: expected an object');

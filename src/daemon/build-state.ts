@@ -1,5 +1,6 @@
 import type { EventEmitter } from 'node:events';
 import { availableParallelism } from 'node:os';
+import { DEFAULT_SCHEDULING } from '../core/cluster-scheduling.js';
 import type { HomePaths } from '../core/paths.js';
 import { DaemonCounters } from './counters.js';
 import type { EventHub } from './event-hub.js';
@@ -10,6 +11,7 @@ import { MetricsSampler } from './metrics.js';
 import { refreshApp, stopEveryApp } from './owner/operations.js';
 import { Owners } from './owner/owners.js';
 import { AppStore } from './persist.js';
+import { SettingsStore } from './persist/settings-store.js';
 import type { SpawnProcess } from './process/spawn-process.js';
 import { Registry } from './registry.js';
 import { Notices } from './socket/notices.js';
@@ -64,6 +66,7 @@ export function buildDaemonState(parts: StateParts): { state: DaemonState; trigg
     (name) => triggers.sync(name),
   );
   const counters = new DaemonCounters();
+  const settings = new SettingsStore(paths.settingsFile);
   const state: DaemonState = {
     paths,
     startedAt: Date.now(),
@@ -85,7 +88,10 @@ export function buildDaemonState(parts: StateParts): { state: DaemonState; trigg
     ),
     owners,
     counters,
-    metricsEndpoint: new MetricsEndpoint(paths.settingsFile, logger, () => state),
+    metricsEndpoint: new MetricsEndpoint(settings, logger, () => state),
+    settings,
+    // Until main's bootScheduling: what Node would do with neither the variable nor a setting.
+    scheduling: { policy: DEFAULT_SCHEDULING, source: 'default' },
     supervisor: new Supervisor({
       home: paths.home,
       registry,

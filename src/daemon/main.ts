@@ -5,6 +5,8 @@ import { EventHub } from './event-hub.js';
 import { handlers } from './handlers/index.js';
 import { secureHome } from './home-check.js';
 import { TsmError } from '../core/errors.js';
+import { parseSchedulingPolicy, SCHEDULING_ENV, type SchedulingPolicy } from '../core/cluster-scheduling.js';
+import { bootScheduling } from './scheduling.js';
 import { Logger } from './logger.js';
 import { AppendFile } from './logs/append-file.js';
 import { acquirePidLock, releasePidLock } from './pid-lock.js';
@@ -44,6 +46,8 @@ export async function runDaemon(options: DaemonOptions): Promise<number> {
   checkSocketPath(paths);
   process.title = `tsm: daemon ${paths.home}`;
   const logMode = parseLogMode(process.env['TSM_LOG_MODE']);
+  const schedulingEnv = process.env[SCHEDULING_ENV];
+  const scheduling: SchedulingPolicy | undefined = schedulingEnv ? parseSchedulingPolicy(schedulingEnv, SCHEDULING_ENV) : undefined;
   forgetEnvironment();
   await secureHome(paths);
   const hub = new EventHub();
@@ -82,6 +86,10 @@ export async function runDaemon(options: DaemonOptions): Promise<number> {
     requestShutdown: () => setImmediate(() => void shutdown('kill')),
   });
   const { sinks, store } = state;
+  // Before anything can fork a cluster worker (a restore, a start): Node fixes the policy then.
+  const settingsProblem = await state.settings.load();
+  if (settingsProblem) logger.warn(settingsProblem);
+  bootScheduling(state, scheduling);
 
   let server: ControlSocket | null = null;
   let closing = false;

@@ -1,3 +1,4 @@
+import type { SchedulingPolicy, SchedulingSource } from '../core/cluster-scheduling.js';
 import type { HomePaths } from '../core/paths.js';
 import type { DaemonCounters } from './counters.js';
 import type { EventHub } from './event-hub.js';
@@ -7,6 +8,7 @@ import type { LogSinks } from './logs/log-sinks.js';
 import type { MetricsSampler } from './metrics.js';
 import type { Owners } from './owner/owners.js';
 import type { AppStore } from './persist.js';
+import type { SettingsStore } from './persist/settings-store.js';
 import type { ProcEntry, Registry } from './registry.js';
 import type { Notices } from './socket/notices.js';
 import type { Supervisor } from './supervisor.js';
@@ -32,6 +34,10 @@ export interface DaemonState {
   counters: DaemonCounters;
   /** The HTTP endpoint (/metrics, /healthz, /readyz) and its saved setting. */
   metricsEndpoint: MetricsEndpoint;
+  /** settings.json, one copy for every setting kept there; loaded at daemon start. */
+  settings: SettingsStore;
+  /** The cluster scheduling policy, fixed at daemon start (daemon/scheduling.ts). */
+  scheduling: { policy: SchedulingPolicy; source: SchedulingSource };
   /** Persists the app list; called after every change a command makes. */
   save(): Promise<void>;
   /**

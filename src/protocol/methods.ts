@@ -1,5 +1,6 @@
 import type { StartInput } from '../core/app-spec.js';
 import type { MetricsParams, MetricsStatus } from './metrics.js';
+import type { SchedulingParams, SchedulingStatus } from './scheduling.js';
 import type { DaemonInfo, ProcessInfo } from './process-info.js';
 
 /** Targets as typed: names, ids, or `all`. */
@@ -78,6 +79,8 @@ export interface Methods {
   kill: { params: Record<string, never>; result: { stopped: number; notSaved?: string } };
   /** The HTTP endpoint (/metrics, /healthz, /readyz): reported, or turned on/off live and saved. */
   metrics: { params: MetricsParams; result: MetricsStatus };
+  /** The cluster scheduling policy: this daemon's, and the saved one for the next daemon start. */
+  scheduling: { params: SchedulingParams; result: SchedulingStatus };
 }
 
 export type MethodName = keyof Methods;
@@ -104,6 +107,7 @@ export const METHOD_NAMES: readonly MethodName[] = [
   'reloadLogs',
   'kill',
   'metrics',
+  'scheduling',
 ];
 
 export function isMethodName(value: unknown): value is MethodName {

@@ -33,4 +33,9 @@ describe('daemonEnvironment', () => {
     expect(daemonEnvironment({ TSM_LOG_MODE: '0640' }, '/h')).toEqual({ TSM_LOG_MODE: '0640', TSM_HOME: '/h' });
     expect(() => daemonEnvironment({ TSM_LOG_MODE: '0777' }, '/h')).toThrow(TsmError);
   });
+
+  it('passes a valid TSM_CLUSTER_SCHEDULING on, and refuses another (exit 2) before anything starts', () => {
+    expect(daemonEnvironment({ TSM_CLUSTER_SCHEDULING: 'round-robin' }, '/h')).toEqual({ TSM_CLUSTER_SCHEDULING: 'round-robin', TSM_HOME: '/h' });
+    expect(() => daemonEnvironment({ TSM_CLUSTER_SCHEDULING: 'rr' }, '/h')).toThrow(/TSM_CLUSTER_SCHEDULING 'rr' is not a cluster scheduling policy/);
+  });
 });

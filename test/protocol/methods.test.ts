@@ -29,6 +29,7 @@ const EVERY_METHOD: Record<MethodName, true> = {
   reloadLogs: true,
   kill: true,
   metrics: true,
+  scheduling: true,
 };
 
 describe('METHOD_NAMES', () => {

@@ -9,6 +9,7 @@ import { handleFlush } from './flush.js';
 import { handleEnv, handleReset, handleSignal } from './process-tools.js';
 import { handleMetrics } from './metrics.js';
 import { handleReload } from './reload.js';
+import { handleScheduling } from './scheduling.js';
 import { handleScale } from './scale.js';
 import { handleResurrect, handleSave } from './save.js';
 import { handleStart } from './start.js';
@@ -77,6 +78,8 @@ export const handlers: HandlerTable = {
   flush: handleFlush,
 
   metrics: handleMetrics,
+
+  scheduling: handleScheduling,
 
   async reloadLogs(state) {
     const reopened = state.reopenLogs();

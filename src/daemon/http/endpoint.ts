@@ -1,8 +1,8 @@
 import { TsmError } from '../../core/errors.js';
-import { defaultSettings, formatAddress, parseAddress, type Settings } from '../../core/settings.js';
+import { formatAddress, parseAddress } from '../../core/settings.js';
 import type { MetricsParams, MetricsStatus } from '../../protocol/metrics.js';
 import type { Logger } from '../logger.js';
-import { loadSettings, saveSettings } from '../persist/settings-file.js';
+import type { SettingsStore } from '../persist/settings-store.js';
 import type { DaemonState } from '../state.js';
 import type { LoopDelayMonitor } from './loop-delay.js';
 import type { HttpEndpoint } from './server.js';
@@ -21,26 +21,23 @@ interface Running {
  * turned on: a daemon without metrics does not pay for them.
  */
 export class MetricsEndpoint {
-  private settings: Settings = defaultSettings();
   private running: Running | null = null;
   private error: string | null = null;
   private queue: Promise<unknown> = Promise.resolve();
 
   constructor(
-    private readonly file: string,
+    private readonly settings: SettingsStore,
     private readonly logger: Logger,
     private readonly state: () => DaemonState,
   ) {}
 
-  /** At daemon start: read the setting and listen if enabled. A taken address is logged, not fatal. */
+  /** At daemon start, once the settings are loaded: listen if enabled. A taken address is logged, not fatal. */
   boot(): Promise<void> {
     return this.serialized(async () => {
-      const { settings, problem } = await loadSettings(this.file);
-      if (problem) this.logger.warn(problem);
-      this.settings = settings;
-      if (!settings.metrics.enabled) return;
+      const { metrics } = this.settings.current;
+      if (!metrics.enabled) return;
       try {
-        this.running = await this.open(settings.metrics.address);
+        this.running = await this.open(metrics.address);
         this.logger.info(`metrics endpoint listening on http://${this.running.http.address}/metrics`);
       } catch (error) {
         this.error = (error as Error).message;
@@ -56,11 +53,11 @@ export class MetricsEndpoint {
 
   private status(): MetricsStatus {
     return {
-      enabled: this.settings.metrics.enabled,
-      address: this.settings.metrics.address,
+      enabled: this.settings.current.metrics.enabled,
+      address: this.settings.current.metrics.address,
       listening: this.running?.http.address ?? null,
       error: this.error,
-      settingsFile: this.file,
+      settingsFile: this.settings.file,
     };
   }
 
@@ -83,18 +80,16 @@ export class MetricsEndpoint {
   }
 
   private async enable(given: string | undefined): Promise<void> {
-    const address = formatAddress(parseAddress(given ?? this.settings.metrics.address));
-    if (this.settings.metrics.enabled && this.running?.http.address === address) return;
-    const next: Settings = { ...this.settings, metrics: { enabled: true, address } };
+    const address = formatAddress(parseAddress(given ?? this.settings.current.metrics.address));
+    if (this.settings.current.metrics.enabled && this.running?.http.address === address) return;
     const opened = await this.open(address);
     try {
-      await saveSettings(this.file, next);
+      await this.settings.update((current) => ({ ...current, metrics: { enabled: true, address } }));
     } catch (error) {
       await this.shut(opened);
       throw error;
     }
     const previous = this.running;
-    this.settings = next;
     this.running = opened;
     this.error = null;
     await this.shut(previous);
@@ -102,11 +97,9 @@ export class MetricsEndpoint {
   }
 
   private async disable(): Promise<void> {
-    if (!this.settings.metrics.enabled && !this.running) return;
-    const next: Settings = { ...this.settings, metrics: { ...this.settings.metrics, enabled: false } };
-    await saveSettings(this.file, next);
+    if (!this.settings.current.metrics.enabled && !this.running) return;
+    await this.settings.update((current) => ({ ...current, metrics: { ...current.metrics, enabled: false } }));
     const previous = this.running;
-    this.settings = next;
     this.running = null;
     this.error = null;
     await this.shut(previous);

@@ -3,11 +3,14 @@ import { join } from 'node:path';
 import type { Readable } from 'node:stream';
 import { DRAIN_CMD, DRAINED_CMD, type DrainMessage } from '../../protocol/worker-messages.js';
 import type { AppSpec } from '../../core/app-spec.js';
+import type { SchedulingPolicy } from '../../core/cluster-scheduling.js';
 import { RunningProcess } from './running-process.js';
 
 /**
  * Cluster mode: the daemon is the node:cluster primary and each instance is a worker, so the
- * workers of an app share its port (round-robin, accepted by the primary).
+ * workers of an app share its port. How connections reach them is the daemon's scheduling
+ * policy (setSchedulingPolicy below): by default the workers share the listening socket and
+ * accept for themselves; with round-robin the daemon accepts and deals them out.
  *
  * `cluster.setupPrimary()` settings are global to the daemon, and one daemon runs many apps, so
  * the settings of this app are applied right before its fork, here and nowhere else.
@@ -79,4 +82,22 @@ export class ClusterProcess extends RunningProcess {
       return false;
     }
   }
+}
+
+/**
+ * The policy for every cluster app of this daemon, set once at its start. Node's cluster module
+ * reads `cluster.schedulingPolicy` at the first `setupPrimary()` (the first worker of any app)
+ * and ignores it afterwards, which is also why it cannot be chosen per app: every app's workers
+ * are children of this one primary. `shared` is Node's SCHED_NONE: the primary binds the port
+ * and sends the listening handle to each worker, which accepts on it; the kernel picks which
+ * waiting worker gets a connection, and the daemon never touches one. A reload keeps working the
+ * same way: the primary holds the bound socket while any worker listens, so connections queue
+ * in the kernel, not in a closed worker, while one worker is replaced.
+ */
+export function setSchedulingPolicy(policy: SchedulingPolicy): void {
+  // setupPrimary() fills cluster.settings: a worker was forked, the policy is frozen already.
+  if (cluster.settings.exec !== undefined) {
+    throw new Error('the cluster scheduling policy must be set before the first cluster worker is forked');
+  }
+  cluster.schedulingPolicy = policy === 'shared' ? cluster.SCHED_NONE : cluster.SCHED_RR;
 }

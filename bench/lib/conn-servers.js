@@ -1,0 +1,114 @@
+'use strict';
+// The servers bench/connections.js compares: one plain `node` process, and 2 cluster workers
+// under tsm and PM2 with each scheduling policy. Every one runs apps/count-http.js, which writes
+// its request and connection counts to a folder, read here before and after a window.
+const { spawn } = require('node:child_process');
+const { mkdtempSync, readdirSync, readFileSync, rmSync } = require('node:fs');
+const http = require('node:http');
+const { tmpdir } = require('node:os');
+const { join } = require('node:path');
+const { tsm, pm2, baseEnv, cpuMsOf } = require('./managers.js');
+const { freePort, waitFor } = require('./net.js');
+const { holdersOf } = require('./listeners.js');
+
+const APP = join(__dirname, '..', 'apps', 'count-http.js');
+
+function answers(port) {
+  return new Promise((resolve) => {
+    http
+      .get({ host: '127.0.0.1', port, agent: false }, (res) => {
+        res.resume();
+        resolve(res.statusCode === 200);
+      })
+      .on('error', () => resolve(false));
+  });
+}
+
+/** pid -> { requests, connections } as last written by each process of the server. */
+function counts(dir) {
+  const map = new Map();
+  for (const name of readdirSync(dir)) {
+    const [requests, connections] = readFileSync(join(dir, name), 'utf8').trim().split(' ').map(Number);
+    map.set(Number(name), { requests, connections });
+  }
+  return map;
+}
+
+async function plainServer() {
+  const port = await freePort();
+  const countDir = mkdtempSync(join(tmpdir(), 'bench-count-'));
+  const child = spawn(process.execPath, [APP], { env: baseEnv({ PORT: String(port), COUNT_DIR: countDir }), stdio: 'ignore' });
+  await waitFor(() => answers(port), 20_000);
+  return {
+    name: 'plain node',
+    port,
+    countDir,
+    manager: null,
+    daemonPid: null,
+    workers: [child.pid],
+    async close() {
+      child.kill();
+      rmSync(countDir, { recursive: true, force: true });
+    },
+  };
+}
+
+/**
+ * 2 workers of count-http.js. `env` reaches the manager's daemon when this command launches it
+ * (TSM_CLUSTER_SCHEDULING for tsm; NODE_CLUSTER_SCHED_POLICY for PM2, whose daemon keeps the
+ * environment of the CLI that starts it), and the apps too, where it changes nothing.
+ */
+async function managedServer(which, name, env) {
+  const manager = which === 'pm2' ? pm2() : tsm();
+  if (!manager) return null;
+  manager.name = name;
+  const port = await freePort();
+  const countDir = mkdtempSync(join(tmpdir(), 'bench-count-'));
+  Object.assign(manager.env, env, { PORT: String(port), COUNT_DIR: countDir });
+  await manager.cmd('start', APP, '--name', 'web', '-i', '2');
+  await waitFor(() => answers(port), 20_000);
+  await waitFor(async () => (await manager.pids('web')).filter((pid) => pid > 0).length === 2, 20_000);
+  return {
+    name,
+    port,
+    countDir,
+    manager,
+    daemonPid: await manager.daemonPid(),
+    workers: await manager.pids('web'),
+    async close() {
+      await manager.cleanup();
+      rmSync(countDir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Who accepts: "daemon" (round-robin), "daemon + 2 workers" (shared), "1 process" (plain). */
+function acceptors(server) {
+  const pids = server.daemonPid ? [server.daemonPid, ...server.workers] : server.workers;
+  const holders = holdersOf(server.port, pids);
+  if (!server.daemonPid) return `${holders.length} process`;
+  const workers = holders.filter((pid) => pid !== server.daemonPid).length;
+  const daemon = holders.includes(server.daemonPid) ? 'daemon' : '';
+  return [daemon, workers ? `${workers} workers` : ''].filter(Boolean).join(' + ') || 'none';
+}
+
+/** Runs `work` and says what the server did meanwhile: requests per worker, daemon CPU. */
+async function observe(server, seconds, work) {
+  const { setTimeout: delay } = require('node:timers/promises');
+  const before = counts(server.countDir);
+  const cpuBefore = server.daemonPid ? cpuMsOf(server.daemonPid) : 0;
+  const result = await work();
+  const cpuAfter = server.daemonPid ? cpuMsOf(server.daemonPid) : 0;
+  await delay(450); // two of the counters' writes
+  const after = counts(server.countDir);
+  const perWorker = [...after].map(([pid, n]) => n.requests - (before.get(pid)?.requests ?? 0)).filter((n) => n > 0);
+  const total = perWorker.reduce((a, b) => a + b, 0);
+  return {
+    ...result,
+    busiestShare: total > 0 && perWorker.length > 0 ? Math.max(...perWorker) / total : null,
+    workersServing: perWorker.length,
+    daemonCpu: server.daemonPid ? (cpuAfter - cpuBefore) / (seconds * 1000) : null,
+  };
+}
+
+module.exports = { plainServer, managedServer, acceptors, observe };
