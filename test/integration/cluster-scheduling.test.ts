@@ -74,7 +74,7 @@ describe('cluster scheduling', () => {
     expect(saved.stdout).toMatch(/^cluster scheduling: shared \(the default, daemon pid \d+\)/);
     expect(saved.stdout).toContain('saved for the next daemon start: round-robin');
     expect(saved.stderr).toContain('keeps shared until it stops');
-    expect(saved.stderr).toContain('tsm save && tsm kill && tsm resurrect');
+    expect(saved.stderr).toContain('To apply it now: tsm update');
     expect(JSON.parse(readFileSync(home.paths.settingsFile, 'utf8'))).toMatchObject({ cluster: { scheduling: 'round-robin' } });
     // The running daemon is unchanged: its workers still accept for themselves.
     await waitFor('both workers to listen on the shared socket', () => listenerHolders(port, first).length === 2);

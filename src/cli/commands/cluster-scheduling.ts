@@ -42,7 +42,7 @@ async function explainSaved(ctx: CliContext, status: SchedulingStatus, set: Sche
   await notice(
     ctx,
     `saved in ${status.settingsFile}. Node fixes the policy when a daemon starts, so this daemon (pid ${status.pid}) ` +
-      `keeps ${status.active} until it stops${next}. To apply it now: tsm save && tsm kill && tsm resurrect ` +
-      '(the apps stop in between).',
+      `keeps ${status.active} until it stops${next}. To apply it now: tsm update ` +
+      '(the apps are saved, and restart on a new daemon).',
   );
 }
