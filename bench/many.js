@@ -6,7 +6,7 @@
 // BENCH_TSM_ALT_BIN=/path/to/bin/tsm.js adds another tsm build (e.g. before a change).
 const { spawn } = require('node:child_process');
 const { mkdtempSync, rmSync, writeFileSync } = require('node:fs');
-const { tmpdir } = require('node:os');
+const { availableParallelism, tmpdir } = require('node:os');
 const { join } = require('node:path');
 const { performance } = require('node:perf_hooks');
 const { tsm, pm2, baseEnv } = require('./lib/managers.js');
@@ -66,37 +66,57 @@ async function round(manager, dir) {
 }
 
 /**
- * The floor no manager can beat on this machine: the same apps as bare `node app.js`, spawned all
- * at once by this script. start: until every port answers; restart: SIGTERM to all, every exit,
- * spawned again until every port answers; stop: SIGTERM to all until every one has exited.
+ * What this machine does without any manager: the same apps as bare `node app.js`, spawned by
+ * this script. start: until every port answers; restart: SIGTERM to all, every exit, spawned
+ * again until every port answers; stop: SIGTERM to all until every one has exited. `lanes`
+ * null: all spawned at once; a number: that many at a time, the next when a port answers (50
+ * node processes booting together on 2 cores compete for them, the daemon's spawns included).
  */
-function bareNode() {
+function bareNode(lanes) {
   const env = baseEnv({});
-  const spawnAll = (ports) =>
-    ports.map((port) => {
-      const child = spawn(process.execPath, [APP], { env: { ...env, PORT: String(port) }, stdio: 'ignore' });
-      child.exitedP = new Promise((resolve) => child.once('exit', resolve));
-      return child;
-    });
+  const spawnOne = (port) => {
+    // Each in its own session, as tsm and PM2 start fork apps: with the kernel's autogroup
+    // scheduling (on here), CPU is shared between sessions, so 50 apps in the bench's one session
+    // would boot on a fraction of what the managers' apps get.
+    const child = spawn(process.execPath, [APP], { env: { ...env, PORT: String(port) }, stdio: 'ignore', detached: true });
+    child.exitedP = new Promise((resolve) => child.once('exit', resolve));
+    return child;
+  };
+  const spawnAll = async (ports) => {
+    if (lanes === null) {
+      const all = ports.map(spawnOne);
+      await allAnswer(ports);
+      return all;
+    }
+    const all = [];
+    let next = 0;
+    const lane = async () => {
+      while (next < ports.length) {
+        const port = ports[next++];
+        all.push(spawnOne(port));
+        await waitFor(() => answers(port), 180_000, 20);
+      }
+    };
+    await Promise.all(Array.from({ length: lanes }, lane));
+    return all;
+  };
   const stopAll = (children) => {
     for (const child of children) child.kill('SIGTERM');
     return Promise.all(children.map((child) => child.exitedP));
   };
   let children = [];
   return {
-    name: 'node (bare)',
+    name: lanes === null ? 'node (bare, all at once)' : `node (bare, ${lanes} at a time)`,
     async cmd() {},
     async round() {
       const ports = [];
       for (let i = 0; i < APPS; i += 1) ports.push(await freePort());
       const start = await timed(async () => {
-        children = spawnAll(ports);
-        await allAnswer(ports);
+        children = await spawnAll(ports);
       });
       const restart = await timed(async () => {
         await stopAll(children);
-        children = spawnAll(ports);
-        await allAnswer(ports);
+        children = await spawnAll(ports);
       });
       const stop = await timed(() => stopAll(children));
       children = [];
@@ -109,7 +129,14 @@ function bareNode() {
 }
 
 async function main() {
-  const makers = [() => tsm(), pm2, bareNode].filter((make) => ONLY.length === 0 || ONLY.some((name) => (make === pm2 ? 'pm2' : make === bareNode ? 'node' : 'tsm') === name));
+  const makers = [
+    ['tsm', () => tsm()],
+    ['pm2', pm2],
+    ['node', () => bareNode(null)],
+    ['node', () => bareNode(2 * availableParallelism())],
+  ]
+    .filter(([kind]) => ONLY.length === 0 || ONLY.includes(kind))
+    .map(([, make]) => make);
   // Several builds to compare: BENCH_TSM_ALT_BIN=/a/bin/tsm.js:/b/bin/tsm.js
   const alts = (process.env.BENCH_TSM_ALT_BIN ?? '').split(':').filter(Boolean);
   if (ONLY.length === 0 || ONLY.includes('alt')) makers.splice(1, 0, ...alts.map((alt) => () => tsm(alt, `tsm (${alt})`)));
@@ -143,7 +170,7 @@ async function main() {
     console.log(`| ${name} | ${cells.join(' | ')} |`);
   }
   console.log('start, restart: until every port answers (restart: with new pids); stop, delete: until the command returns.');
-  console.log('node (bare): the same apps spawned at once by the bench itself, the floor of this machine (no delete).');
+  console.log('node (bare): the same apps spawned by the bench itself, all at once or a few at a time: the machine without a manager (no delete).');
   return medians;
 }
 
