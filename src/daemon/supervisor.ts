@@ -10,6 +10,7 @@ import type { LogSinks } from './logs/log-sinks.js';
 import { captureOutput, type StreamName } from './logs/output-capture.js';
 import { ProcessLogs } from './logs/process-logs.js';
 import { checkpoint } from './owner/app-owner.js';
+import { startTicksOf } from './process/kill-tree.js';
 import { LeftoverSweeper } from './process/leftover-sweeper.js';
 import { removePidFile, writePidFile } from './process/pid-file.js';
 import type { ExitInfo, RunningProcess } from './process/running-process.js';
@@ -34,8 +35,6 @@ export interface SupervisorDeps {
   prepareLogs: (files: LogFiles, entry: ProcEntry) => Promise<void>;
   /** A crashed process's restart delay is over: its app's owner decides when it runs again. */
   requestRevive: (entry: ProcEntry) => void;
-  /** Searches for what exited processes left running are at least this far apart (tests shorten it). */
-  leftoverSpacingMs?: number;
 }
 
 /**
@@ -70,7 +69,7 @@ export class Supervisor {
       live: () => [...this.live].flatMap((proc) => (proc.pid === undefined ? [] : [proc.pid])),
       found: (who, pids) => deps.logger.warn(`${who} left ${pids.length} process(es) behind (pids ${pids.join(', ')}); ending them`),
       failed: (error) => deps.logger.error('the search for processes that exited apps left behind failed', error),
-      spacingMs: deps.leftoverSpacingMs ?? LEFTOVER_SPACING_MS,
+      spacingMs: LEFTOVER_SPACING_MS,
     });
   }
 
@@ -243,12 +242,15 @@ export class Supervisor {
     }
     const logs = new ProcessLogs(entry, this.deps.sinks, (stream, line) => this.deps.onLine(entry, stream, line));
     captureOutput(proc, logs);
+    // Read now, while it surely runs: the search for its leftovers reads only younger processes.
+    const bornSince = proc.pid === undefined ? 0 : (startTicksOf(proc.pid) ?? 0);
     const ended = proc.exited.then(() => {
       this.live.delete(proc);
       // The files stay open only while this process lives (after its last lines are written).
       setImmediate(() => logs.release());
       // What it left running (children re-parented at its exit) is ended too.
-      return this.sweeper.afterExit(entry.id, { killSignal: spec.killSignal, killTimeout: spec.killTimeout, label: label(entry) });
+      const rules = { killSignal: spec.killSignal, killTimeout: spec.killTimeout, label: label(entry), bornSince };
+      return this.sweeper.afterExit(entry.id, rules);
     });
     this.leftoversEnded.set(proc, ended);
     return proc;

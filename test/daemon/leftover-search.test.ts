@@ -1,5 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { afterEach, describe, expect, it } from 'vitest';
+import { startTicksOf } from '../../src/daemon/process/kill-tree.js';
 import { findLeftovers } from '../../src/daemon/process/orphans.js';
 import { TreeReads } from '../../src/daemon/process/tree-reads.js';
 import { waitFor } from '../helpers/wait.js';
@@ -41,6 +42,20 @@ describe('findLeftovers', () => {
     // A live process and its tree are spared, even when they carry an id that exited: this test's
     // own process is the parent of the sleepers.
     expect(findLeftovers({ home: HOME, ids: new Set([3, 4]), live: [process.pid] }).size).toBe(0);
+  });
+
+  it('does not read processes older than the exited ones: they cannot be what those left', async () => {
+    const older = sleeper({ TSM_HOME: HOME, pm_id: '8' });
+    const born = startTicksOf(older.pid!)!;
+    expect(born).toBeGreaterThan(0);
+    expect(findLeftovers({ home: HOME, ids: new Set([8]), live: [], bornSince: born }).get(8)).toEqual([older.pid]);
+    // A clock tick is 10 ms: wait until the next one is surely counted.
+    const later = await waitFor('a later clock tick', () => {
+      const probe = sleeper();
+      const ticks = startTicksOf(probe.pid!)!;
+      return ticks > born ? ticks : null;
+    });
+    expect(findLeftovers({ home: HOME, ids: new Set([8]), live: [], bornSince: later }).size).toBe(0);
   });
 });
 

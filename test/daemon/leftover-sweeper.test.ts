@@ -8,6 +8,7 @@ import type { LeftoverQuery } from '../../src/daemon/process/orphans.js';
  */
 function fakeSweeper(leftovers: Record<number, number[]>, spacingMs = 40) {
   const searches: number[][] = [];
+  const since: number[] = [];
   const ended: Array<{ pids: readonly number[]; signal: string }> = [];
   const sweeper = new LeftoverSweeper({
     home: '/home',
@@ -19,30 +20,33 @@ function fakeSweeper(leftovers: Record<number, number[]>, spacingMs = 40) {
     },
     find: (query: LeftoverQuery) => {
       searches.push([...query.ids].sort((a, b) => a - b));
+      since.push(query.bornSince ?? 0);
       return new Map([...query.ids].filter((id) => leftovers[id]).map((id) => [id, leftovers[id]!]));
     },
     end: async (pids, signal) => {
       ended.push({ pids, signal });
     },
   });
-  return { sweeper, searches, ended };
+  return { sweeper, searches, ended, since };
 }
 
-const rules = (label: string, killSignal = 'SIGINT') => ({ killSignal, killTimeout: 1000, label });
+const rules = (label: string, killSignal = 'SIGINT', bornSince = 0) => ({ killSignal, killTimeout: 1000, label, bornSince });
 const turn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
 
 describe('LeftoverSweeper', () => {
   it('searches for exits close together at once, and ends the leftovers of each', async () => {
-    const { sweeper, searches, ended } = fakeSweeper({ 1: [101], 2: [201, 202], 3: [301] });
+    const { sweeper, searches, ended, since } = fakeSweeper({ 1: [101], 2: [201, 202], 3: [301] });
     // The first exit after a quiet spell is searched at the next turn, alone.
     await sweeper.afterExit(0, rules('a'));
     expect(searches).toEqual([[0]]);
     // A burst right after shares the next search, `spacingMs` after the first.
-    const burst = [1, 2, 3].map((id) => sweeper.afterExit(id, rules(`app ${id}`, id === 2 ? 'SIGTERM' : 'SIGINT')));
+    const burst = [1, 2, 3].map((id) => sweeper.afterExit(id, rules(`app ${id}`, id === 2 ? 'SIGTERM' : 'SIGINT', 500 - id)));
     await turn();
     expect(searches).toEqual([[0]]);
     await Promise.all(burst);
     expect(searches).toEqual([[0], [1, 2, 3]]);
+    // Only processes younger than the oldest of the exited ones are read.
+    expect(since).toEqual([0, 497]);
     expect(ended).toEqual([
       { pids: [101], signal: 'SIGINT' },
       { pids: [201, 202], signal: 'SIGTERM' },

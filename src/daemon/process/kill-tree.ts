@@ -14,10 +14,12 @@ export function descendantsOfAll(roots: readonly number[]): number[] {
   return table === null ? [] : descendantsIn(table, roots);
 }
 
-/** One process as /proc/<pid>/stat shows it: its parent, and whether it is a zombie. */
+/** One process as /proc/<pid>/stat shows it: its parent, whether it is a zombie, when it started. */
 export interface ProcessRow {
   ppid: number;
   zombie: boolean;
+  /** Clock ticks since boot when it started: a process is never older than its parent. */
+  startTicks: number;
 }
 
 /**
@@ -66,11 +68,18 @@ function rowOf(pid: string): ProcessRow | null {
   try {
     const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
     // The command name (field 2) is in parentheses and may hold spaces: read after the last ')'.
+    // From there, fields count from 3 (state): ppid is field 4, starttime field 22.
     const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    return { ppid: Number(fields[1]), zombie: fields[0] === 'Z' };
+    return { ppid: Number(fields[1]), zombie: fields[0] === 'Z', startTicks: Number(fields[19]) };
   } catch {
     return null; // the process ended while we looked
   }
+}
+
+/** When a process started, in clock ticks since boot; null when /proc cannot say (gone, no /proc). */
+export function startTicksOf(pid: number): number | null {
+  const row = rowOf(String(pid));
+  return row === null || Number.isNaN(row.startTicks) ? null : row.startTicks;
 }
 
 /** Signals each pid, ignoring those already gone. */

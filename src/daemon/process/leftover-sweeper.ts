@@ -5,6 +5,8 @@ export interface SweepRules {
   killSignal: string;
   killTimeout: number;
   label: string;
+  /** When the exited process started (clock ticks since boot; 0 if unknown): its leftovers are younger. */
+  bornSince: number;
 }
 
 export interface LeftoverSweeperDeps {
@@ -92,7 +94,8 @@ export class LeftoverSweeper {
     this.pending = new Map();
     const find = this.deps.find ?? findLeftovers;
     const end = this.deps.end ?? endProcesses;
-    const found = find({ home: this.deps.home, ids: new Set(batch.keys()), live: this.deps.live() });
+    const bornSince = Math.min(...[...batch.values()].map((rules) => rules.bornSince));
+    const found = find({ home: this.deps.home, ids: new Set(batch.keys()), live: this.deps.live(), bornSince });
     this.lastSweep = Date.now();
     for (const [id, pids] of found) {
       const rules = batch.get(id);

@@ -42,13 +42,20 @@ export interface LeftoverQuery {
   ids: ReadonlySet<number>;
   /** The processes the daemon tracks: they and their trees are spared (an id restarted meanwhile). */
   live: readonly number[];
+  /**
+   * When the earliest of the exited processes started (clock ticks since boot, as /proc gives
+   * it): what they left was started after them, so older processes are not read at all. On a
+   * machine where most processes are older than the apps, this spares most of the reads.
+   */
+  bornSince?: number;
 }
 
 /**
  * The leftovers of several exited app processes at once, by id, from one pass over /proc: the
  * parents of every process first (to spare the trees of the live ones), then the environment of
- * the others. A process born after the table was read is in neither, so it is never taken for a
- * leftover of a tree it belongs to.
+ * the others started since the exited ones (reading an environment is the costly part: ~0.5 ms a
+ * process on 2 loaded cores). A process born after the table was read is in neither, so it is
+ * never taken for a leftover of a tree it belongs to.
  */
 export function findLeftovers(query: LeftoverQuery): Map<number, number[]> {
   const found = new Map<number, number[]>();
@@ -56,8 +63,9 @@ export function findLeftovers(query: LeftoverQuery): Map<number, number[]> {
   const table = readProcessTable();
   if (table === null) return found;
   const keep = new Set([process.pid, ...query.live, ...descendantsIn(table, query.live)]);
+  const since = query.bornSince ?? 0;
   for (const [pid, row] of table) {
-    if (row.zombie || keep.has(pid)) continue;
+    if (row.zombie || keep.has(pid) || row.startTicks < since) continue;
     const id = appIdOf(String(pid), query.home);
     if (id === null || !query.ids.has(id)) continue;
     found.set(id, [...(found.get(id) ?? []), pid]);
