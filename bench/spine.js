@@ -1,12 +1,11 @@
 'use strict';
 // Issue 2's figures, tsm and PM2 side by side: with 20 apps running, the median time of `list`,
 // the time from `start` of a fork app until its port answers, and the daemon's RSS.
-const http = require('node:http');
 const { join } = require('node:path');
 const { performance } = require('node:perf_hooks');
 const { tsm, pm2, rssOf } = require('./lib/managers.js');
 const { median, ms, mb, ratio } = require('./lib/stats.js');
-const { freePort, waitFor } = require('./lib/net.js');
+const { answers, freePort, waitFor } = require('./lib/net.js');
 
 const APPS = 20;
 const LIST_RUNS = Number(process.env.BENCH_LIST_RUNS ?? 25);
@@ -39,17 +38,6 @@ async function measure(manager) {
   }
   const rss = rssOf(await manager.daemonPid());
   return { list: median(listTimes), start: median(startTimes), rss };
-}
-
-function answers(port) {
-  return new Promise((resolve) => {
-    http
-      .get({ host: '127.0.0.1', port, agent: false }, (res) => {
-        res.resume();
-        res.on('end', () => resolve(res.statusCode === 200));
-      })
-      .on('error', () => resolve(false));
-  });
 }
 
 /** Bare Node's start in the same run: the floor every CLI command stands on, and how loaded the machine is. */

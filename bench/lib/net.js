@@ -1,4 +1,5 @@
 'use strict';
+const http = require('node:http');
 const { createServer } = require('node:net');
 const { setTimeout: delay } = require('node:timers/promises');
 
@@ -22,4 +23,16 @@ async function waitFor(check, timeoutMs, intervalMs = 20) {
   }
 }
 
-module.exports = { freePort, waitFor };
+/** True when an HTTP GET of 127.0.0.1:`port` answers 200 (a fresh connection, no keep-alive). */
+function answers(port) {
+  return new Promise((resolve) => {
+    http
+      .get({ host: '127.0.0.1', port, agent: false }, (res) => {
+        res.resume();
+        res.on('end', () => resolve(res.statusCode === 200));
+      })
+      .on('error', () => resolve(false));
+  });
+}
+
+module.exports = { freePort, waitFor, answers };

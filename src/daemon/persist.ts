@@ -8,6 +8,7 @@ import {
   type SavedState,
 } from '../core/saved-state.js';
 import { writeFileAtomic } from './persist/atomic-write.js';
+import { CoalescedWrites } from './persist/coalesced-writes.js';
 import { groupApps } from './persist/group-apps.js';
 import { setAside } from './persist/set-aside.js';
 import type { ProcEntry } from './registry.js';
@@ -30,7 +31,7 @@ export interface StoreHold {
 }
 
 interface Deferred {
-  text: string;
+  content: () => string;
   done: Promise<void>;
   settle(write: Promise<void>): void;
 }
@@ -40,12 +41,13 @@ interface Deferred {
  * be replaced by one that knows what should run; or dump.json, for `tsm save`).
  *
  * The store writes only when asked: `load()` reads (and moves a file it cannot use out of the way,
- * so it is never overwritten), `save()` writes atomically (see writeFileAtomic). Writes are chained
- * so two changes in quick succession land in order. `hold()` defers writes, for a restore that
- * must not replace the saved list with a half-restored one.
+ * so it is never overwritten), `save()` writes atomically (see writeFileAtomic). Saves asked for
+ * while a write runs are carried by one next write (see CoalescedWrites): they land in order, and
+ * each resolves once a write begun after it is on disk. `hold()` defers writes, for a restore
+ * that must not replace the saved list with a half-restored one.
  */
 export class AppStore {
-  private chain: Promise<void> = Promise.resolve();
+  private readonly writes = new CoalescedWrites((text) => this.write(text));
   private holds = 0;
   private deferred: Deferred | null = null;
 
@@ -80,11 +82,14 @@ export class AppStore {
     }
   }
 
-  /** Writes the list of `entries` (grouped into apps); resolves once it is on disk. */
+  /**
+   * Writes the list of `entries` (grouped into apps); resolves once it is on disk. The entries are
+   * read when the write begins: a save overtaken by a later one before then is never serialized.
+   */
   save(entries: readonly ProcEntry[], cleanShutdown: boolean): Promise<void> {
-    const text = serializeSavedState({ version: SAVED_STATE_VERSION, cleanShutdown, apps: groupApps(entries) });
-    if (this.holds > 0) return this.defer(text);
-    return this.enqueue(text);
+    const content = (): string => serializeSavedState({ version: SAVED_STATE_VERSION, cleanShutdown, apps: groupApps(entries) });
+    if (this.holds > 0) return this.defer(content);
+    return this.writes.request(content);
   }
 
   /**
@@ -104,14 +109,14 @@ export class AppStore {
         // Another hold still stands: the last release is the one that writes.
         if (this.holds > 0 || deferred === null) return Promise.resolve();
         this.deferred = null;
-        const write = this.enqueue(deferred.text);
+        const write = this.writes.request(deferred.content);
         deferred.settle(write);
         return write;
       },
     };
   }
 
-  private enqueue(text: string): Promise<void> {
+  private write(text: string): Promise<void> {
     const bytes = Buffer.byteLength(text);
     if (bytes > SAVED_STATE_LIMITS.maxBytes) {
       // A file that load() would refuse must not replace one it accepts.
@@ -122,14 +127,12 @@ export class AppStore {
         ),
       );
     }
-    const write = (): Promise<void> => writeFileAtomic(this.file, text);
-    this.chain = this.chain.then(write, write);
-    return this.chain;
+    return writeFileAtomic(this.file, text);
   }
 
-  private defer(text: string): Promise<void> {
+  private defer(content: () => string): Promise<void> {
     if (this.deferred) {
-      this.deferred.text = text;
+      this.deferred.content = content;
       return this.deferred.done;
     }
     let settle: (write: Promise<void>) => void = () => {};
@@ -139,7 +142,7 @@ export class AppStore {
     // Saves are often not awaited (a spawn saves in passing); a failed write also rejects
     // release(), where the holder sees it, so it must not count as unhandled here as well.
     done.catch(() => {});
-    this.deferred = { text, done, settle };
+    this.deferred = { content, done, settle };
     return done;
   }
 

@@ -10,11 +10,13 @@ import type { LogSinks } from './logs/log-sinks.js';
 import { captureOutput, type StreamName } from './logs/output-capture.js';
 import { ProcessLogs } from './logs/process-logs.js';
 import { checkpoint } from './owner/app-owner.js';
-import { endProcesses, findOrphans, withTrees } from './process/orphans.js';
+import { startTicksOf } from './process/kill-tree.js';
+import { LeftoverSweeper } from './process/leftover-sweeper.js';
 import { removePidFile, writePidFile } from './process/pid-file.js';
 import type { ExitInfo, RunningProcess } from './process/running-process.js';
 import type { SpawnProcess } from './process/spawn-process.js';
 import { terminate } from './process/terminate.js';
+import { TreeReads } from './process/tree-reads.js';
 import type { ProcEntry, Registry } from './registry.js';
 
 export interface SupervisorDeps {
@@ -36,6 +38,14 @@ export interface SupervisorDeps {
 }
 
 /**
+ * Exits closer together than this share one search for leftovers (see LeftoverSweeper): a
+ * search reads /proc whole, ~10-20 ms with a few hundred processes on 2 loaded cores, so 100 ms
+ * apart keeps a burst of exits (`stop all`) under a fifth of a core, and delays a leftover's end
+ * by at most that much.
+ */
+const LEFTOVER_SPACING_MS = 100;
+
+/**
  * The mechanics of one process at a time: spawn, stop, replace, and the restart policy's verdict
  * when a process exits on its own. It decides nothing about overlapping commands: callers are the
  * operations an app's owner runs one at a time (src/daemon/owner/). Two rules hold here whatever
@@ -48,8 +58,20 @@ export interface SupervisorDeps {
 export class Supervisor {
   /** Every process spawned and not yet exited, adopted or not: orphan searches spare them. */
   private readonly live = new Set<RunningProcess>();
+  /** Per process: resolves once it has exited and what it left running has been signalled. */
+  private readonly leftoversEnded = new WeakMap<RunningProcess, Promise<void>>();
+  private readonly sweeper: LeftoverSweeper;
+  private readonly trees = new TreeReads();
 
-  constructor(private readonly deps: SupervisorDeps) {}
+  constructor(private readonly deps: SupervisorDeps) {
+    this.sweeper = new LeftoverSweeper({
+      home: deps.home,
+      live: () => [...this.live].flatMap((proc) => (proc.pid === undefined ? [] : [proc.pid])),
+      found: (who, pids) => deps.logger.warn(`${who} left ${pids.length} process(es) behind (pids ${pids.join(', ')}); ending them`),
+      failed: (error) => deps.logger.error('the search for processes that exited apps left behind failed', error),
+      spacingMs: LEFTOVER_SPACING_MS,
+    });
+  }
 
   /** Registers the processes of an app, stopped; `launch` runs them. Instances count from `first`. */
   createEntries(spec: AppSpec, ids: readonly number[], first = 0): ProcEntry[] {
@@ -133,6 +155,7 @@ export class Supervisor {
     const proc = entry.proc;
     if (entry.status === 'stopping' && proc) {
       await proc.exited;
+      await this.leftoversEnded.get(proc);
       return;
     }
     if (!proc && entry.status === 'launching') {
@@ -144,7 +167,9 @@ export class Supervisor {
       return;
     }
     entry.status = transition(entry.status, 'stop');
-    const info = await terminate(proc, entry.spec);
+    const info = await terminate(proc, entry.spec, (pid) => this.trees.descendantsOf(pid));
+    // A stop is done once what the process left running (outside its tree) is signalled too.
+    await this.leftoversEnded.get(proc);
     this.deps.logger.info(`stopped ${label(entry)} (${describeExit(info)})`);
   }
 
@@ -203,6 +228,8 @@ export class Supervisor {
 
   /** Creates the OS process with the entry's identity and captures its output. */
   private spawn(entry: ProcEntry, spec: AppSpec): RunningProcess {
+    // What its predecessor left is ended first: what this process starts carries the same id.
+    this.sweeper.beforeSpawn(entry.id);
     const env = environmentOf(spec, entry, this.deps.home);
     const proc = this.deps.spawnProcess(spec, env);
     entry.env = env;
@@ -215,22 +242,18 @@ export class Supervisor {
     }
     const logs = new ProcessLogs(entry, this.deps.sinks, (stream, line) => this.deps.onLine(entry, stream, line));
     captureOutput(proc, logs);
-    void proc.exited.then(() => {
+    // Read now, while it surely runs: the search for its leftovers reads only younger processes.
+    const bornSince = proc.pid === undefined ? 0 : (startTicksOf(proc.pid) ?? 0);
+    const ended = proc.exited.then(() => {
       this.live.delete(proc);
-      this.endLeftovers(entry, spec);
       // The files stay open only while this process lives (after its last lines are written).
       setImmediate(() => logs.release());
+      // What it left running (children re-parented at its exit) is ended too.
+      const rules = { killSignal: spec.killSignal, killTimeout: spec.killTimeout, label: label(entry), bornSince };
+      return this.sweeper.afterExit(entry.id, rules);
     });
+    this.leftoversEnded.set(proc, ended);
     return proc;
-  }
-
-  /** What a process of the entry left running when it exited (its children) is ended too. */
-  private endLeftovers(entry: ProcEntry, spec: AppSpec): void {
-    const keep = withTrees([...this.live].flatMap((proc) => (proc.pid === undefined ? [] : [proc.pid])));
-    const orphans = findOrphans({ home: this.deps.home, id: entry.id, keep });
-    if (orphans.length === 0) return;
-    this.deps.logger.warn(`${label(entry)} left ${orphans.length} process(es) behind (pids ${orphans.join(', ')}); ending them`);
-    void endProcesses(orphans, spec.killSignal, spec.killTimeout);
   }
 
   /** Makes `proc` the entry's process: from now on its exit is judged by the restart policy. */

@@ -1,4 +1,4 @@
-import { stat } from 'node:fs/promises';
+import { statSync } from 'node:fs';
 import { buildAppSpec, type AppSpec } from '../../core/app-spec.js';
 import { TsmError } from '../../core/errors.js';
 import type { ChangeResult, StartParams } from '../../protocol/methods.js';
@@ -19,7 +19,7 @@ export async function handleStart(state: DaemonState, params: StartParams): Prom
   // core cannot hold the cron library: the expression is checked here, by the one that runs it.
   const cronIssue = spec.cronRestart === '' ? null : cronProblem(spec.cronRestart);
   if (cronIssue) throw new TsmError('E_USAGE', `--cron-restart "${spec.cronRestart}": not a valid cron expression: ${cronIssue}.`);
-  await checkScript(spec);
+  checkScript(spec);
   const existing = params.existing;
   if (existing !== undefined && existing !== 'restart' && existing !== 'reload') {
     throw new TsmError('E_USAGE', `start: existing must be restart or reload, got ${JSON.stringify(existing)}.`);
@@ -29,7 +29,9 @@ export async function handleStart(state: DaemonState, params: StartParams): Prom
     const changed = await onApps(state, [spec.name], existing, (entries, signal) => applySpec(state, entries, spec, existing, signal));
     return changeResult(state, changed);
   }
-  // A new app, or one whose shape changed (instances, mode): replaced, keeping its ids.
+  // A new app, or one whose shape changed (instances, mode): replaced, keeping its ids. Nothing
+  // above waits, so starts sent together (an ecosystem file's apps) take their turns, and a new
+  // app its ids, in the order they arrived: the file's order.
   const force = params.force === true || existing !== undefined;
   const entries = await state.owners.of(spec.name).submit('create', (signal) => createApp(state, spec, force, signal));
   return changeResult(state, entries);
@@ -47,8 +49,9 @@ async function applySpec(state: DaemonState, entries: ProcEntry[], spec: AppSpec
   if (failure) throw new TsmError('E_RELOAD_FAILED', failure);
 }
 
-async function checkScript(spec: AppSpec): Promise<void> {
-  const info = await stat(spec.script).catch(() => null);
+/** Synchronous (two stats of local paths), so that the start keeps its place in line: see above. */
+function checkScript(spec: AppSpec): void {
+  const info = statSafe(spec.script);
   if (!info) {
     throw new TsmError(
       'E_SCRIPT',
@@ -58,8 +61,16 @@ async function checkScript(spec: AppSpec): Promise<void> {
   if (info.isDirectory()) {
     throw new TsmError('E_SCRIPT', `${spec.script} is a directory; give the script to run, such as ${spec.script}/index.js.`);
   }
-  const cwd = await stat(spec.cwd).catch(() => null);
+  const cwd = statSafe(spec.cwd);
   if (!cwd?.isDirectory()) {
     throw new TsmError('E_USAGE', `--cwd ${spec.cwd}: not a directory.`);
+  }
+}
+
+function statSafe(path: string): ReturnType<typeof statSync> | null {
+  try {
+    return statSync(path);
+  } catch {
+    return null;
   }
 }

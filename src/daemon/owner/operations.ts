@@ -78,7 +78,9 @@ export async function createApp(state: DaemonState, spec: AppSpec, force: boolea
         `Use 'tsm restart ${spec.name}' to restart it, 'tsm start -f' to replace it, or --name to start another.`,
     );
   }
-  await deleteAll(state, existing);
+  // Only when there is something to delete: a new app then takes its ids without waiting, so
+  // apps created together get theirs in the order they came (see handleStart).
+  if (existing.length > 0) await deleteAll(state, existing);
   const kept = existing.map((entry) => entry.id).sort((a, b) => a - b);
   const ids = Array.from({ length: spec.instances }, (_, i) => kept[i] ?? state.registry.allocateId());
   const entries = state.supervisor.createEntries(spec, ids);

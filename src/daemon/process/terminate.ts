@@ -11,11 +11,16 @@ export interface StopRules {
 /**
  * A graceful stop: the kill signal (or a 'shutdown' message over IPC) to the process and its
  * whole tree, a bounded wait, then SIGKILL to whatever is left. The tree is read before the
- * signal, because children of a process that exits are re-parented and could no longer be found.
+ * signal, because children of a process that exits are re-parented and could no longer be found;
+ * `treeOf` reads it (the supervisor's reads many stops' trees in one pass: see TreeReads).
  */
-export async function terminate(proc: RunningProcess, rules: StopRules): Promise<ExitInfo> {
+export async function terminate(
+  proc: RunningProcess,
+  rules: StopRules,
+  treeOf: (pid: number) => Promise<number[]> = async (pid) => descendants(pid),
+): Promise<ExitInfo> {
   const pid = proc.pid;
-  const tree = pid === undefined ? [] : descendants(pid);
+  const tree = pid === undefined ? [] : await treeOf(pid);
   const messaged = rules.shutdownWithMessage && proc.send('shutdown');
   if (!messaged) {
     proc.signal(rules.killSignal);
