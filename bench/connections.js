@@ -7,8 +7,10 @@
 // Two load generators: bench/lib/load.js (Node; it takes about a core, which caps any server with
 // more than one process on 2 cores) and wrk (C; skipped, with a line saying so, when missing),
 // so the figures also say what the server itself can do. Per window: req/s, the share of the
-// busiest worker (from the app's own counts), the daemon's CPU. Then `list` latency, over the
-// socket and as the whole CLI, quiet and while the app is flooded with new connections.
+// busiest worker (from the app's own counts), the daemon's CPU, and the CPU of daemon and workers
+// per request: what the server costs, the figure a busy machine moves least. Then `list`
+// latency, over the socket and as the whole CLI, quiet and while the app takes a flood of new
+// connections.
 //
 // BENCH_CONN_SECONDS (6) per window, BENCH_CONN_ROUNDS (3) rounds taken in turns, medians;
 // BENCH_CONN_LIST_RUNS (20) CLI lists, 5x that over the socket; BENCH_CONN_PM2=0 leaves PM2 out,
@@ -59,15 +61,16 @@ const pct = (x) => (x === null ? '-' : `${Math.round(x * 100)}%`);
 function throughputTable(generator, servers, windows) {
   const plain = median(windows.get(servers[0].name).map((w) => w.rate));
   console.log(`\n## ${generator.name}: 20 clients, ${SECONDS} s x ${ROUNDS} rounds (medians)`);
-  console.log('| server | req/s | against plain node | busiest worker | daemon CPU | failed |');
-  console.log('| --- | --- | --- | --- | --- | --- |');
+  console.log('| server | req/s | against plain node | busiest worker | daemon CPU | server CPU per request | failed |');
+  console.log('| --- | --- | --- | --- | --- | --- | --- |');
   for (const server of servers) {
     const list = windows.get(server.name);
     const rate = median(list.map((w) => w.rate));
     const share = server.daemonPid ? pct(median(list.map((w) => w.busiestShare ?? 1))) : '-';
     const cpu = server.daemonPid ? pct(median(list.map((w) => w.daemonCpu))) : '-';
     const failed = list.reduce((n, w) => n + w.failed, 0);
-    console.log(`| ${server.name} | ${Math.round(rate)} | ${(rate / plain).toFixed(2)}x | ${share} | ${cpu} | ${failed} |`);
+    const perRequest = `${Math.round(median(list.map((w) => w.cpuPerRequestUs ?? 0)))} µs`;
+    console.log(`| ${server.name} | ${Math.round(rate)} | ${(rate / plain).toFixed(2)}x | ${share} | ${cpu} | ${perRequest} | ${failed} |`);
   }
 }
 

@@ -92,13 +92,28 @@ function acceptors(server) {
   return [daemon, workers ? `${workers} workers` : ''].filter(Boolean).join(' + ') || 'none';
 }
 
-/** Runs `work` and says what the server did meanwhile: requests per worker, daemon CPU. */
+/** CPU ms used so far by the server's processes (daemon and workers), each counted apart. */
+function cpuOf(server) {
+  const read = (pid) => {
+    try {
+      return cpuMsOf(pid);
+    } catch {
+      return 0; // gone (a PM2 worker restarted): the window is then off, and the figure shows it
+    }
+  };
+  return { daemon: server.daemonPid ? read(server.daemonPid) : 0, workers: server.workers.reduce((n, pid) => n + read(pid), 0) };
+}
+
+/**
+ * Runs `work` and says what the server did meanwhile: requests per worker, the daemon's CPU, and
+ * the CPU of daemon and workers per request, which depends little on what else the machine runs.
+ */
 async function observe(server, seconds, work) {
   const { setTimeout: delay } = require('node:timers/promises');
   const before = counts(server.countDir);
-  const cpuBefore = server.daemonPid ? cpuMsOf(server.daemonPid) : 0;
+  const cpuBefore = cpuOf(server);
   const result = await work();
-  const cpuAfter = server.daemonPid ? cpuMsOf(server.daemonPid) : 0;
+  const cpuAfter = cpuOf(server);
   await delay(450); // two of the counters' writes
   const after = counts(server.countDir);
   const perWorker = [...after].map(([pid, n]) => n.requests - (before.get(pid)?.requests ?? 0)).filter((n) => n > 0);
@@ -107,7 +122,8 @@ async function observe(server, seconds, work) {
     ...result,
     busiestShare: total > 0 && perWorker.length > 0 ? Math.max(...perWorker) / total : null,
     workersServing: perWorker.length,
-    daemonCpu: server.daemonPid ? (cpuAfter - cpuBefore) / (seconds * 1000) : null,
+    daemonCpu: server.daemonPid ? (cpuAfter.daemon - cpuBefore.daemon) / (seconds * 1000) : null,
+    cpuPerRequestUs: total > 0 ? ((cpuAfter.daemon - cpuBefore.daemon + cpuAfter.workers - cpuBefore.workers) * 1000) / total : null,
   };
 }
 
