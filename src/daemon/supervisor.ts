@@ -152,6 +152,9 @@ export class Supervisor {
   async stop(entry: ProcEntry, remember = true): Promise<void> {
     if (remember) entry.desired = 'stopped';
     this.clearTimer(entry);
+    // A process of it that exited (a crash) may still wait for its leftovers to be searched for:
+    // a stop (and the daemon's shutdown, which stops every app) answers only after.
+    this.sweeper.searchNow(entry.id);
     const proc = entry.proc;
     if (entry.status === 'stopping' && proc) {
       await proc.exited;
@@ -229,7 +232,7 @@ export class Supervisor {
   /** Creates the OS process with the entry's identity and captures its output. */
   private spawn(entry: ProcEntry, spec: AppSpec): RunningProcess {
     // What its predecessor left is ended first: what this process starts carries the same id.
-    this.sweeper.beforeSpawn(entry.id);
+    this.sweeper.searchNow(entry.id);
     const env = environmentOf(spec, entry, this.deps.home);
     const proc = this.deps.spawnProcess(spec, env);
     entry.env = env;
