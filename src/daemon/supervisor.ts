@@ -39,9 +39,9 @@ export interface SupervisorDeps {
 
 /**
  * Exits closer together than this share one search for leftovers (see LeftoverSweeper): a
- * search reads /proc whole, ~10-20 ms with a few hundred processes on 2 loaded cores, so 100 ms
- * apart keeps a burst of exits (`stop all`) under a fifth of a core, and delays a leftover's end
- * by at most that much.
+ * search reads the stat of every process (~20 ms for ~180 processes on 2 loaded cores) and the
+ * environment of the younger ones, so 100 ms apart keeps a burst of exits (`stop all`) to a fifth
+ * of a core or so, and delays the end of a leftover by at most that much.
  */
 const LEFTOVER_SPACING_MS = 100;
 
