@@ -39,9 +39,9 @@ export interface SupervisorDeps {
 
 /**
  * Exits closer together than this share one search for leftovers (see LeftoverSweeper): a
- * search reads /proc whole, ~10-20 ms with a few hundred processes on 2 loaded cores, so 100 ms
- * apart keeps a burst of exits (`stop all`) under a fifth of a core, and delays a leftover's end
- * by at most that much.
+ * search reads the stat of every process (~20 ms for ~180 processes on 2 loaded cores) and the
+ * environment of the younger ones, so 100 ms apart keeps a burst of exits (`stop all`) to a fifth
+ * of a core or so, and delays the end of a leftover by at most that much.
  */
 const LEFTOVER_SPACING_MS = 100;
 
@@ -152,6 +152,9 @@ export class Supervisor {
   async stop(entry: ProcEntry, remember = true): Promise<void> {
     if (remember) entry.desired = 'stopped';
     this.clearTimer(entry);
+    // A process of it that exited (a crash) may still wait for its leftovers to be searched for:
+    // a stop (and the daemon's shutdown, which stops every app) answers only after.
+    this.sweeper.searchNow(entry.id);
     const proc = entry.proc;
     if (entry.status === 'stopping' && proc) {
       await proc.exited;
@@ -229,7 +232,7 @@ export class Supervisor {
   /** Creates the OS process with the entry's identity and captures its output. */
   private spawn(entry: ProcEntry, spec: AppSpec): RunningProcess {
     // What its predecessor left is ended first: what this process starts carries the same id.
-    this.sweeper.beforeSpawn(entry.id);
+    this.sweeper.searchNow(entry.id);
     const env = environmentOf(spec, entry, this.deps.home);
     const proc = this.deps.spawnProcess(spec, env);
     entry.env = env;

@@ -1,7 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startTicksOf } from '../../src/daemon/process/kill-tree.js';
-import { findLeftovers } from '../../src/daemon/process/orphans.js';
+import { findLeftovers, orphansById } from '../../src/daemon/process/orphans.js';
 import { TreeReads } from '../../src/daemon/process/tree-reads.js';
 import { waitFor } from '../helpers/wait.js';
 
@@ -56,6 +56,21 @@ describe('findLeftovers', () => {
       return ticks > born ? ticks : null;
     });
     expect(findLeftovers({ home: HOME, ids: new Set([8]), live: [], bornSince: later }).size).toBe(0);
+  });
+});
+
+describe('orphansById', () => {
+  it('finds every process of a home by app id in one pass, and none of another home', () => {
+    const home = `${HOME}-restore`;
+    const a = sleeper({ TSM_HOME: home, pm_id: '1' });
+    const b = sleeper({ TSM_HOME: home, pm_id: '1' });
+    const c = sleeper({ TSM_HOME: home, pm_id: '2' });
+    sleeper({ TSM_HOME: `${home}-other`, pm_id: '1' });
+    sleeper({ TSM_HOME: home }); // not an app process: no pm_id
+    const found = orphansById(home);
+    expect([...found.keys()].sort()).toEqual([1, 2]);
+    expect(found.get(1)!.sort((x, y) => x - y)).toEqual([a.pid, b.pid].sort((x, y) => x! - y!));
+    expect(found.get(2)).toEqual([c.pid]);
   });
 });
 

@@ -66,13 +66,13 @@ describe('LeftoverSweeper', () => {
     expect(ended).toEqual([{ pids: [701], signal: 'SIGINT' }]);
   });
 
-  it('before a new process of a pending id is spawned, searches at once', async () => {
+  it('searches at once for a pending id when asked (before a spawn or a stop of that id)', async () => {
     const { sweeper, searches, ended } = fakeSweeper({ 4: [401] });
     await sweeper.afterExit(9, rules('other'));
     const exit = sweeper.afterExit(4, rules('restarted'));
-    sweeper.beforeSpawn(5); // not pending: nothing to do
+    sweeper.searchNow(5); // not pending: nothing to do
     expect(searches).toEqual([[9]]);
-    sweeper.beforeSpawn(4);
+    sweeper.searchNow(4);
     expect(searches).toEqual([[9], [4]]);
     expect(ended).toEqual([{ pids: [401], signal: 'SIGINT' }]);
     await exit;

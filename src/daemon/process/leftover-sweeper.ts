@@ -42,7 +42,8 @@ interface Due {
  * No exit is left out: an id stays pending until a search that began after its exit has run.
  * Its leftovers are re-parented by then (the kernel does it at the exit), so a search finds them
  * by their environment. A new process of a pending id must not be spawned before that search
- * (what it starts would carry the same id): `beforeSpawn` runs it at once.
+ * (what it starts would carry the same id), and a stop of an app whose process already exited
+ * (a crash) must not answer, nor the daemon exit, before it: `searchNow` runs it at once.
  */
 export class LeftoverSweeper {
   private pending = new Map<number, SweepRules>();
@@ -72,8 +73,8 @@ export class LeftoverSweeper {
     return done;
   }
 
-  /** A process of `id` is about to be spawned: the search for its predecessor's leftovers runs first. */
-  beforeSpawn(id: number): void {
+  /** If the leftovers of an exit of `id` are still to be searched for, searches now (with the whole batch). */
+  searchNow(id: number): void {
     if (this.pending.has(id)) this.run();
   }
 

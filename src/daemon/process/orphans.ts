@@ -8,30 +8,25 @@ import { descendantsIn, isAlive, readProcessTable, signalAll } from './kill-tree
  * a fork-mode app outlives a daemon killed with SIGKILL. Read from /proc/<pid>/environ, which
  * holds the environment a process was started with. A process that clears its environment
  * (env -i, a double fork that scrubs it) cannot be found this way.
+ *
+ * Every process of an app of `home`, by app id (pm_id), from one pass over /proc: a new daemon
+ * ends what a dead one left, per app with that app's stop rules, and reads /proc once for all of
+ * them, not once per app.
  */
-export interface OrphanQuery {
-  home: string;
-  /** The app process id (pm_id) whose leftovers are wanted; undefined: any app of the home. */
-  id?: number;
-  /** Pids not to touch: the processes the daemon tracks, with their trees, and itself. */
-  keep: ReadonlySet<number>;
-}
-
-export function findOrphans(query: OrphanQuery): number[] {
-  const wanted = (id: number): boolean => query.id === undefined || id === query.id;
+export function orphansById(home: string): Map<number, number[]> {
+  const found = new Map<number, number[]>();
   let pids: string[];
   try {
     pids = readdirSync('/proc');
   } catch {
-    return []; // no /proc: nothing can be found this way
+    return found; // no /proc: nothing can be found this way
   }
-  const found: number[] = [];
   for (const name of pids) {
     if (!/^\d+$/.test(name)) continue;
     const pid = Number(name);
-    if (pid === process.pid || query.keep.has(pid)) continue;
-    const id = appIdOf(name, query.home);
-    if (id !== null && wanted(id) && isAlive(pid)) found.push(pid);
+    if (pid === process.pid) continue;
+    const id = appIdOf(name, home);
+    if (id !== null && isAlive(pid)) found.set(id, [...(found.get(id) ?? []), pid]);
   }
   return found;
 }
