@@ -85,7 +85,8 @@ export interface FakeDaemon {
   spec(input?: Partial<StartInput>): AppSpec;
   /** The fakes that have not exited. */
   alive(): FakeProcess[];
-  dispose(): void;
+  /** Ends the triggers, waits for the saves already asked for, then removes the home. */
+  dispose(): Promise<void>;
 }
 
 /**
@@ -104,7 +105,7 @@ export function fakeDaemon(): FakeDaemon {
     hub: new EventHub(),
     logFile: { reopen: () => {} },
     logMode: 0o600,
-    sampleIntervalMs: 60_000, // never started: tests set samples themselves
+    sampleCadence: { fastMs: 60_000, slowMs: 60_000 }, // never due: tests set samples themselves
     spawnProcess: (spec, env) => {
       const proc = new FakeProcess(spec, env, behaviour);
       spawned.push(proc);
@@ -122,8 +123,11 @@ export function fakeDaemon(): FakeDaemon {
     spec: (input = {}) =>
       buildAppSpec({ script: join(__dirname, '..', 'fixtures', 'idle.js'), name: 'web', killTimeout: 1000, logs: { out: 'NULL', err: 'NULL' }, ...input }, 2),
     alive: () => spawned.filter((proc) => !proc.hasExited),
-    dispose: () => {
+    dispose: async () => {
       triggers.closeAll();
+      // A spawn saves the list without waiting: writes are chained, so this one lands after them
+      // (removing the home under a write in flight fails with ENOTEMPTY).
+      await state.store.save([], false).catch(() => {});
       rmSync(home, { recursive: true, force: true });
     },
   };
