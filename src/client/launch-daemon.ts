@@ -4,6 +4,7 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
 import { parseSchedulingPolicy, SCHEDULING_ENV } from '../core/cluster-scheduling.js';
+import { DAEMON_NODE_FLAGS } from '../core/daemon-node-flags.js';
 import { TsmError } from '../core/errors.js';
 import { parseLogMode } from '../core/home-safety.js';
 import type { HomePaths } from '../core/paths.js';
@@ -22,7 +23,7 @@ export async function launchDaemon(paths: HomePaths, env: NodeJS.ProcessEnv): Pr
   const log = openDaemonLog(paths.daemonLog);
   let exitCode: number | null = null;
   try {
-    const child = spawn(process.execPath, [DAEMON_ENTRY, '--home', paths.home], {
+    const child = spawn(process.execPath, daemonArguments(paths.home), {
       detached: true,
       stdio: ['ignore', log, log],
       cwd: paths.home, // not the user's directory, which the daemon would otherwise keep busy
@@ -55,6 +56,15 @@ export async function launchDaemon(paths: HomePaths, env: NodeJS.ProcessEnv): Pr
     `the tsm daemon did not start${exitCode ? ` (it exited with code ${exitCode})` : ` within ${LAUNCH_TIMEOUT_MS} ms`}. ` +
       `Last lines of ${paths.daemonLog}:\n${await tail(paths.daemonLog, 15)}`,
   );
+}
+
+/**
+ * The daemon's command line after `node`: Node's flags for the daemon alone (see
+ * core/daemon-node-flags.ts; the shell's NODE_OPTIONS is not passed, see below), its entry, and
+ * the home on the command line so `ps` shows which home a daemon serves.
+ */
+export function daemonArguments(home: string): string[] {
+  return [...DAEMON_NODE_FLAGS, DAEMON_ENTRY, '--home', home];
 }
 
 /** The variables the daemon keeps from the CLI that starts it (see daemonEnvironment). */

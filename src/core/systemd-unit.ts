@@ -1,3 +1,4 @@
+import { DAEMON_NODE_FLAGS } from './daemon-node-flags.js';
 import { TsmError } from './errors.js';
 
 /**
@@ -68,7 +69,7 @@ export function systemdUnit(settings: UnitSettings): string {
     `User=${user}`,
     `Environment=${quote(`TSM_HOME=${settings.tsmHome}`)}`,
     // The apps of the last `tsm save`, brought back by the daemon itself: see tsm-runtime resurrect.
-    `ExecStart=${quote(settings.node)} ${quote(settings.runtime)} resurrect`,
+    `ExecStart=${[settings.node, ...DAEMON_NODE_FLAGS, settings.runtime].map(quote).join(' ')} resurrect`,
     'Restart=on-failure',
     'RestartSec=2',
     'KillMode=mixed',

@@ -8,6 +8,7 @@ import { MetricsEndpoint } from './http/endpoint.js';
 import type { Logger } from './logger.js';
 import { LogSinks } from './logs/log-sinks.js';
 import { MetricsSampler } from './metrics.js';
+import type { Cadence } from './sample-cadence.js';
 import { refreshApp, stopEveryApp } from './owner/operations.js';
 import { Owners } from './owner/owners.js';
 import { AppStore } from './persist.js';
@@ -28,7 +29,8 @@ export interface StateParts {
   logFile: { reopen(): void };
   /** Mode of new log files (TSM_LOG_MODE, read before the daemon forgets its environment). */
   logMode: number;
-  sampleIntervalMs: number;
+  /** How often processes are measured: see sample-cadence.ts. */
+  sampleCadence: Cadence;
   /** Real processes in the daemon; fakes in the tests of the owner's rules. */
   spawnProcess: SpawnProcess;
   /** Main's shutdown, asked for by `kill` once its reply is on its way. */
@@ -77,15 +79,14 @@ export function buildDaemonState(parts: StateParts): { state: DaemonState; trigg
     store,
     hub,
     notices: new Notices(),
-    sampler: new MetricsSampler(
-      registry,
-      parts.sampleIntervalMs,
-      () => {
+    sampler: new MetricsSampler(registry, {
+      cadence: parts.sampleCadence,
+      onSample: () => {
         memoryLimits.check();
         hub.emit('sample');
       },
-      () => hub.listenerCount('sample') > 0,
-    ),
+      hasSubscribers: () => hub.listenerCount('sample') > 0,
+    }),
     owners,
     counters,
     metricsEndpoint: new MetricsEndpoint(settings, logger, () => state),

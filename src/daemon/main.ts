@@ -12,6 +12,7 @@ import { AppendFile } from './logs/append-file.js';
 import { acquirePidLock, releasePidLock } from './pid-lock.js';
 import { spawnRealProcess } from './process/spawn-process.js';
 import { buildDaemonState } from './build-state.js';
+import { DEFAULT_CADENCE, type Cadence } from './sample-cadence.js';
 import { registerSaved, restoreSaved } from './restore.js';
 import { listen } from './server.js';
 import type { ControlSocket } from './socket/control-socket.js';
@@ -19,7 +20,8 @@ import type { DaemonState } from './state.js';
 
 export interface DaemonOptions {
   home: string;
-  sampleIntervalMs?: number;
+  /** How often processes are measured (tests); DEFAULT_CADENCE otherwise. */
+  sampleCadence?: Cadence;
   /** The same daemon run in the foreground (tsm-runtime, the systemd unit): see foreground/run.ts. */
   foreground?: ForegroundHooks;
 }
@@ -81,7 +83,7 @@ export async function runDaemon(options: DaemonOptions): Promise<number> {
     hub,
     logFile,
     logMode,
-    sampleIntervalMs: options.sampleIntervalMs ?? 1000,
+    sampleCadence: options.sampleCadence ?? DEFAULT_CADENCE,
     spawnProcess: spawnRealProcess,
     requestShutdown: () => setImmediate(() => void shutdown('kill')),
   });

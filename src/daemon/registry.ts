@@ -109,6 +109,8 @@ export class Registry {
  * only in `describe` (`tsm show`): `list` and every `monit` table go without it.
  */
 export function toInfo(entry: ProcEntry, withEnv = false): ProcessInfo {
+  // Samples come every few seconds: a process that has stopped since shows none, not its last.
+  const sample = entry.proc === null ? null : entry.sample;
   return {
     id: entry.id,
     name: entry.spec.name,
@@ -120,8 +122,8 @@ export function toInfo(entry: ProcEntry, withEnv = false): ProcessInfo {
     createdAt: entry.createdAt,
     startedAt: entry.startedAt,
     lastExit: entry.lastExit,
-    cpu: entry.sample?.cpu ?? null,
-    memory: entry.sample?.memory ?? null,
+    cpu: sample?.cpu ?? null,
+    memory: sample?.memory ?? null,
     outLog: entry.logs.out,
     errLog: entry.logs.err,
     combinedLog: entry.logs.combined,

@@ -47,4 +47,10 @@ export interface DaemonInfo {
   startedAt: number;
   rss: number;
   processes: number;
+  /**
+   * How often the processes are measured now, in ms: 1000 while someone watches (monit) or an
+   * app with a memory limit runs, 5000 otherwise; null while nothing runs. CPU figures are the
+   * average over one such window.
+   */
+  sampleIntervalMs: number | null;
 }

@@ -1,6 +1,26 @@
 import { describe, expect, it } from 'vitest';
-import { daemonEnvironment } from '../../src/client/launch-daemon.js';
+import { spawnSync } from 'node:child_process';
+import { daemonArguments, daemonEnvironment } from '../../src/client/launch-daemon.js';
+import { DAEMON_NODE_FLAGS } from '../../src/core/daemon-node-flags.js';
 import { TsmError } from '../../src/core/errors.js';
+
+describe('daemonArguments', () => {
+  it("puts the daemon's Node flags before its entry, and the home after it", () => {
+    const args = daemonArguments('/abs/home');
+    expect(DAEMON_NODE_FLAGS).toEqual(['--interrupt-budget=1081344', '--max-semi-space-size=2']);
+    expect(args.slice(0, DAEMON_NODE_FLAGS.length)).toEqual([...DAEMON_NODE_FLAGS]);
+    const entry = args[DAEMON_NODE_FLAGS.length]!;
+    expect(entry).toMatch(/daemon[/\\]entry\.js$/);
+    expect(args.slice(DAEMON_NODE_FLAGS.length + 1)).toEqual(['--home', '/abs/home']);
+  });
+
+  it('names flags this Node accepts', () => {
+    // A flag Node does not know would stop every daemon from starting: node refuses to run.
+    const run = spawnSync(process.execPath, [...DAEMON_NODE_FLAGS, '-e', '0'], { encoding: 'utf8', env: { PATH: process.env['PATH'] } });
+    expect(run.stderr).toBe('');
+    expect(run.status).toBe(0);
+  });
+});
 
 describe('daemonEnvironment', () => {
   it('keeps PATH, HOME, the locale and TZ, and sets TSM_HOME to the home it serves', () => {

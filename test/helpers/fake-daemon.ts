@@ -106,7 +106,7 @@ export function fakeDaemon(): FakeDaemon {
     hub: new EventHub(),
     logFile: { reopen: () => {} },
     logMode: 0o600,
-    sampleIntervalMs: 60_000, // never started: tests set samples themselves
+    sampleCadence: { fastMs: 60_000, slowMs: 60_000 }, // never due: tests set samples themselves
     spawnProcess: (spec, env) => {
       const proc = new FakeProcess(spec, env, behaviour);
       spawned.push(proc);

@@ -13,5 +13,6 @@ export function daemonInfo(state: DaemonState): DaemonInfo {
     startedAt: state.startedAt,
     rss: process.memoryUsage.rss(),
     processes: state.registry.all().length,
+    sampleIntervalMs: state.sampler.intervalMs,
   };
 }

@@ -26,14 +26,15 @@ function processLabels(entry: ProcEntry): Labels {
   return { name: entry.spec.name, id: String(entry.id), app_instance: String(entry.instance), exec_mode: entry.spec.execMode };
 }
 
-/** Every family tsm exposes, in a fixed order; per-process figures come from the 1 s sampler. */
+/** Every family tsm exposes, in a fixed order; per-process figures are the sampler's last (sample-cadence.ts). */
 export function collectFamilies(input: ScrapeInput): Family[] {
   const entries = [...input.entries].sort((a, b) => a.id - b.id);
   return [...processFamilies(entries, input), ...appFamilies(entries, input.counters), ...daemonFamilies(input)];
 }
 
 function processFamilies(entries: readonly ProcEntry[], input: ScrapeInput): Family[] {
-  const running = entries.filter((entry) => entry.sample !== null);
+  // Samples come every few seconds: a process that has stopped since is not running any more.
+  const running = entries.filter((entry) => entry.proc !== null && entry.sample !== null);
   // A process that has not written yet has no counters: its series are 0, so rate() works from the start.
   const perStream = (pick: (counters: ProcessCounters) => ProcessCounters['lines']) =>
     entries.flatMap((entry) => {
