@@ -105,15 +105,40 @@ function cpuOf(server) {
 }
 
 /**
- * Runs `work` and says what the server did meanwhile: requests per worker, the daemon's CPU, and
- * the CPU of daemon and workers per request, which depends little on what else the machine runs.
+ * CPU ms that processes ran on the machine (every core), from /proc/stat's ticks of 10 ms: user,
+ * nice and system. Interrupt time (the loopback's packets) is counted apart, as it is in the
+ * processes' own figures, so it is left out on both sides.
+ */
+function machineBusyMs() {
+  const f = readFileSync('/proc/stat', 'utf8').split('\n')[0].trim().split(/\s+/).map(Number);
+  return (f[1] + f[2] + f[3]) * 10;
+}
+
+/** CPU ms of this process and of its children that ended (wrk), from /proc/self/stat. */
+function generatorMs() {
+  const fields = readFileSync('/proc/self/stat', 'utf8').split(') ')[1].split(' ');
+  const { user, system } = process.cpuUsage();
+  return (user + system) / 1000 + (Number(fields[13]) + Number(fields[14])) * 10; // cutime, cstime
+}
+
+/**
+ * Runs `work` and says what the server did meanwhile: requests per worker, the daemon's CPU, the
+ * CPU of daemon and workers per request, and how much CPU the machine's other processes took
+ * (a window where they took a lot is one where a server of several processes gets a larger share
+ * of the CPU than a single process would, and the figures drift).
  */
 async function observe(server, seconds, work) {
   const { setTimeout: delay } = require('node:timers/promises');
   const before = counts(server.countDir);
   const cpuBefore = cpuOf(server);
+  const machineBefore = machineBusyMs();
+  const generatorBefore = generatorMs();
+  const began = Date.now();
   const result = await work();
+  const elapsed = Date.now() - began;
   const cpuAfter = cpuOf(server);
+  const serverMs = cpuAfter.daemon - cpuBefore.daemon + cpuAfter.workers - cpuBefore.workers;
+  const othersMs = machineBusyMs() - machineBefore - serverMs - (generatorMs() - generatorBefore);
   await delay(450); // two of the counters' writes
   const after = counts(server.countDir);
   const perWorker = [...after].map(([pid, n]) => n.requests - (before.get(pid)?.requests ?? 0)).filter((n) => n > 0);
@@ -123,7 +148,8 @@ async function observe(server, seconds, work) {
     busiestShare: total > 0 && perWorker.length > 0 ? Math.max(...perWorker) / total : null,
     workersServing: perWorker.length,
     daemonCpu: server.daemonPid ? (cpuAfter.daemon - cpuBefore.daemon) / (seconds * 1000) : null,
-    cpuPerRequestUs: total > 0 ? ((cpuAfter.daemon - cpuBefore.daemon + cpuAfter.workers - cpuBefore.workers) * 1000) / total : null,
+    cpuPerRequestUs: total > 0 ? (serverMs * 1000) / total : null,
+    otherCpu: Math.max(0, othersMs / elapsed),
   };
 }
 
