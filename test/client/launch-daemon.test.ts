@@ -7,7 +7,7 @@ import { TsmError } from '../../src/core/errors.js';
 describe('daemonArguments', () => {
   it("puts the daemon's Node flags before its entry, and the home after it", () => {
     const args = daemonArguments('/abs/home');
-    expect(DAEMON_NODE_FLAGS).toEqual(['--interrupt-budget=1081344', '--max-semi-space-size=2']);
+    expect(DAEMON_NODE_FLAGS).toEqual(['--max-semi-space-size=2']);
     expect(args.slice(0, DAEMON_NODE_FLAGS.length)).toEqual([...DAEMON_NODE_FLAGS]);
     const entry = args[DAEMON_NODE_FLAGS.length]!;
     expect(entry).toMatch(/daemon[/\\]entry\.js$/);

@@ -7,7 +7,7 @@ describe('the systemd unit', () => {
   it('quotes paths as systemd reads them: spaces kept, % doubled, quotes and backslashes escaped', () => {
     const unit = systemdUnit({ ...base, tsmHome: '/srv/100% "tsm"', node: '/opt/my node/bin/node' });
     expect(unit).toContain('Environment="TSM_HOME=/srv/100%% \\"tsm\\""');
-    expect(unit).toContain('ExecStart="/opt/my node/bin/node" "--interrupt-budget=1081344" "--max-semi-space-size=2" "/opt/tsm/bin/tsm-runtime.js" resurrect');
+    expect(unit).toContain('ExecStart="/opt/my node/bin/node" "--max-semi-space-size=2" "/opt/tsm/bin/tsm-runtime.js" resurrect');
   });
 
   it('waits for the longest kill timeout plus a margin, at least the default one', () => {
