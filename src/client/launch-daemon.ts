@@ -1,4 +1,4 @@
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { closeSync, constants, openSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -19,9 +19,40 @@ export const LAUNCH_TIMEOUT_MS = 10_000;
  * the pid lock, the loser exits, and both CLIs connect to the winner.
  */
 export async function launchDaemon(paths: HomePaths, env: NodeJS.ProcessEnv): Promise<DaemonConnection> {
-  const daemonEnv = daemonEnvironment(env, paths.home);
+  const launched = spawnDaemon(paths, daemonEnvironment(env, paths.home));
+  const deadline = Date.now() + LAUNCH_TIMEOUT_MS;
+  while (Date.now() < deadline) {
+    let connection: DaemonConnection;
+    try {
+      connection = await DaemonConnection.open({ socketPath: paths.socket, daemonLog: paths.daemonLog });
+    } catch {
+      // Not listening yet. A daemon that exited non-zero will not come; one that exited 0 lost
+      // the race to another daemon, which we keep waiting for.
+      if (launched.exitCode !== null && launched.exitCode !== 0) break;
+      await delay(15);
+      continue;
+    }
+    if (connection.daemon.pid !== launched.child.pid) await waitForLoser(launched);
+    return connection;
+  }
+  const { exitCode } = launched;
+  throw new TsmError(
+    'E_DAEMON_START',
+    `the tsm daemon did not start${exitCode ? ` (it exited with code ${exitCode})` : ` within ${LAUNCH_TIMEOUT_MS} ms`}. ` +
+      `Last lines of ${paths.daemonLog}:\n${await tail(paths.daemonLog, 15)}`,
+  );
+}
+
+interface LaunchedDaemon {
+  child: ChildProcess;
+  /** null while it runs. */
+  exitCode: number | null;
+  exited: Promise<void>;
+}
+
+/** Detached in its own session, its output appended to its log; the CLI does not wait for it. */
+function spawnDaemon(paths: HomePaths, daemonEnv: NodeJS.ProcessEnv): LaunchedDaemon {
   const log = openDaemonLog(paths.daemonLog);
-  let exitCode: number | null = null;
   try {
     const child = spawn(process.execPath, daemonArguments(paths.home), {
       detached: true,
@@ -29,33 +60,43 @@ export async function launchDaemon(paths: HomePaths, env: NodeJS.ProcessEnv): Pr
       cwd: paths.home, // not the user's directory, which the daemon would otherwise keep busy
       env: daemonEnv,
     });
-    child.once('exit', (code) => {
-      exitCode = code ?? 1;
-    });
-    child.once('error', () => {
-      exitCode = 1;
-    });
     child.unref();
+    const launched: LaunchedDaemon = {
+      child,
+      exitCode: null,
+      exited: new Promise((resolve) => {
+        child.once('exit', (code) => {
+          launched.exitCode = code ?? 1;
+          resolve();
+        });
+        child.once('error', () => {
+          launched.exitCode = 1;
+          resolve();
+        });
+      }),
+    };
+    return launched;
   } finally {
     closeSync(log);
   }
+}
 
-  const deadline = Date.now() + LAUNCH_TIMEOUT_MS;
-  while (Date.now() < deadline) {
-    try {
-      return await DaemonConnection.open({ socketPath: paths.socket, daemonLog: paths.daemonLog });
-    } catch {
-      // Not listening yet. A daemon that exited non-zero will not come; one that exited 0 lost
-      // the race to another daemon, which we keep waiting for.
-      if (exitCode !== null && exitCode !== 0) break;
-      await delay(15);
-    }
-  }
-  throw new TsmError(
-    'E_DAEMON_START',
-    `the tsm daemon did not start${exitCode ? ` (it exited with code ${exitCode})` : ` within ${LAUNCH_TIMEOUT_MS} ms`}. ` +
-      `Last lines of ${paths.daemonLog}:\n${await tail(paths.daemonLog, 15)}`,
-  );
+/**
+ * Another daemon answered first (two starts at once, or one started by hand) while ours may
+ * still boot. Ours loses the pid lock as long as that one runs, and our open connection keeps it
+ * running, so wait here for ours to exit: returned at once, a `tsm kill` right after could end
+ * the other daemon before ours reached the lock, and ours would take the home over unseen.
+ */
+async function waitForLoser(launched: LaunchedDaemon): Promise<void> {
+  if (launched.exitCode !== null) return;
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<boolean>((resolve) => {
+    timer = setTimeout(() => resolve(true), LAUNCH_TIMEOUT_MS);
+  });
+  const timedOut = await Promise.race([launched.exited.then(() => false), late]);
+  clearTimeout(timer);
+  // Still booting after that long: it is ours, and a second daemon is the one thing not to leave.
+  if (timedOut) launched.child.kill('SIGKILL');
 }
 
 /**

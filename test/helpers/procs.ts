@@ -36,3 +36,12 @@ export function processesOfHome(home: string): number[] {
   }
   return found;
 }
+
+/** A process's command line as ps shows it, or '(gone)': for failure messages. */
+export function commandLineOf(pid: number): string {
+  try {
+    return readFileSync(`/proc/${pid}/cmdline`, 'latin1').split('\0').join(' ').trim();
+  } catch {
+    return '(gone)';
+  }
+}

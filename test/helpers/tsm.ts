@@ -1,10 +1,10 @@
 import { execFile } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { homePaths, type HomePaths } from '../../src/core/paths.js';
 import type { ProcessInfo } from '../../src/protocol/process-info.js';
-import { isAlive, processesOfHome } from './procs.js';
+import { commandLineOf, isAlive, processesOfHome } from './procs.js';
 import { waitFor } from './wait.js';
 
 export const ROOT = resolve(__dirname, '..', '..');
@@ -76,16 +76,27 @@ export class TestHome {
   }
 
   async cleanup(): Promise<void> {
-    await this.run(['kill'], { timeoutMs: 30_000 });
+    const killed = await this.run(['kill'], { timeoutMs: 30_000 });
     let leftovers: number[] = [];
     try {
       await waitFor('every process of the home to exit', () => {
         leftovers = processesOfHome(this.home);
         return leftovers.length === 0;
       });
+    } catch (error) {
+      // Say what was left and why, so that a failure seen once in CI can be understood from its log.
+      throw new Error(`${(error as Error).message}\n${this.leftoverReport(leftovers, killed)}`);
     } finally {
       for (const pid of leftovers) if (isAlive(pid)) process.kill(pid, 'SIGKILL');
       rmSync(this.home, { recursive: true, force: true });
     }
+  }
+
+  private leftoverReport(leftovers: number[], killed: RunResult): string {
+    const lines = leftovers.map((pid) => `  left: pid ${pid} ${commandLineOf(pid)}`);
+    lines.push(`  tsm kill exited ${killed.code}: ${(killed.stdout + killed.stderr).trim()}`);
+    const log = existsSync(this.paths.daemonLog) ? readFileSync(this.paths.daemonLog, 'utf8') : '(no daemon log)';
+    lines.push('  daemon log (last 20 lines):', ...log.trimEnd().split('\n').slice(-20).map((line) => `    ${line}`));
+    return lines.join('\n');
   }
 }

@@ -1,9 +1,11 @@
 import { existsSync, lstatSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { spawn, spawnSync } from 'node:child_process';
 import { connect, type Socket } from 'node:net';
+import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { freePort, get } from '../helpers/net.js';
 import { isAlive, processesOfHome } from '../helpers/procs.js';
-import { TestHome } from '../helpers/tsm.js';
+import { ROOT, TestHome } from '../helpers/tsm.js';
 import { waitFor } from '../helpers/wait.js';
 
 let home: TestHome;
@@ -88,6 +90,28 @@ async function openGreeted(daemonPid: number): Promise<RawClient> {
   return client;
 }
 
+/** Calls the built CLI's launchDaemon for the home in argv[1] and prints the pid that answered. */
+const LAUNCH_SCRIPT = `
+  const { launchDaemon } = require(${JSON.stringify(join(ROOT, 'dist', 'client', 'launch-daemon.js'))});
+  const { homePaths } = require(${JSON.stringify(join(ROOT, 'dist', 'core', 'paths.js'))});
+  launchDaemon(homePaths(process.argv[1]), process.env).then((connection) => {
+    process.stdout.write(String(connection.daemon.pid));
+    connection.close();
+  });
+`;
+
+/** True once something accepts connections on the socket path. */
+function connectable(path: string): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = connect(path);
+    socket.once('connect', () => {
+      socket.destroy();
+      resolve(true);
+    });
+    socket.once('error', () => resolve(false));
+  });
+}
+
 const LIST_REQUEST = `${JSON.stringify({ id: 1, method: 'list', params: {} })}\n`;
 
 describe('daemon', () => {
@@ -99,16 +123,31 @@ describe('daemon', () => {
     expect(new Set(pids).size).toBe(1);
     const [pid] = pids as [number];
     expect(isAlive(pid)).toBe(true);
-    // The daemons that lost the race exit; a second daemon that won too would stay.
-    await waitFor('only one daemon for the home', () => {
-      const daemons = daemonsOfHome(home.home);
-      return daemons.length === 1 && daemons[0] === pid;
-    });
+    // A CLI answers only once the daemon it launched has lost the race and exited: a `tsm kill`
+    // right now must leave nothing.
+    expect(processesOfHome(home.home)).toEqual([pid]);
     expect(readFileSync(home.paths.pidFile, 'utf8').trim()).toBe(String(pid));
     expect(await home.daemonPid()).toBe(pid);
     // `ps` shows what the process is and which home it serves.
     expect(titleOf(pid)).toContain('tsm: daemon');
     expect(titleOf(pid)).toContain(home.home);
+  });
+
+  it('a CLI whose daemon lost to one started by hand returns once its own has exited, so kill leaves nothing', async () => {
+    home = new TestHome();
+    const byHand = spawn(process.execPath, [join(ROOT, 'dist', 'daemon', 'entry.js'), '--home', home.home], {
+      env: { TSM_HOME: home.home, PATH: process.env['PATH'] ?? '' },
+      stdio: 'ignore',
+    });
+    await waitFor('the daemon started by hand to listen', () => connectable(home.paths.socket));
+    // What a CLI does when it found no daemon a moment before this one came up: launch its own
+    // and connect to whichever answers. Its own is still booting when the hand-started one answers.
+    const launcher = spawnSync(process.execPath, ['-e', LAUNCH_SCRIPT, home.home], { encoding: 'utf8', env: home.env() });
+    expect(launcher.status, launcher.stderr).toBe(0);
+    expect(Number(launcher.stdout)).toBe(byHand.pid);
+    expect(processesOfHome(home.home)).toEqual([byHand.pid]);
+    await home.ok(['kill']);
+    expect(processesOfHome(home.home)).toEqual([]);
   });
 
   it('after a daemon is SIGKILLed, the next command starts a new one that restores the apps', async () => {
