@@ -15,7 +15,8 @@
 // BENCH_CONN_SECONDS (6) per window, BENCH_CONN_ROUNDS (3) rounds taken in turns, medians;
 // BENCH_CONN_LIST_RUNS (20; 0: none) CLI lists, 5x that over the socket; BENCH_CONN_PM2=0 leaves PM2 out,
 // BENCH_CONN_KEEPALIVE=0 the keep-alive windows (there for comparison); BENCH_CONN_MAX_OTHER=0.3
-// takes a window again while other processes use more than 0.3 of a core (see below).
+// takes a window again while other processes use more than 0.3 of a core (see below);
+// BENCH_TSM_ALT_BIN=/path/to/bin/tsm.js adds another tsm build with both policies.
 const { setTimeout: delay } = require('node:timers/promises');
 const { median } = require('./lib/stats.js');
 const { startLoad } = require('./lib/load.js');
@@ -32,6 +33,7 @@ const WITH_KEEPALIVE = process.env.BENCH_CONN_KEEPALIVE !== '0';
 // is taken again after a pause (up to BENCH_CONN_RETRIES times, then kept and counted as noisy).
 const MAX_OTHER = Number(process.env.BENCH_CONN_MAX_OTHER ?? Infinity);
 const RETRIES = Number(process.env.BENCH_CONN_RETRIES ?? 40);
+const ALT_BIN = process.env.BENCH_TSM_ALT_BIN;
 
 const nodeLoad = (keepAlive) => async (port) => {
   const load = startLoad({ port, clients: 20, keepAlive });
@@ -54,6 +56,10 @@ async function startServers() {
     await managedServer('tsm', 'tsm shared (default)', { TSM_CLUSTER_SCHEDULING: 'shared' }),
     await managedServer('tsm', 'tsm round-robin', { TSM_CLUSTER_SCHEDULING: 'round-robin' }),
   ];
+  if (ALT_BIN) {
+    servers.push(await managedServer('tsm', 'tsm (alt build) shared', { TSM_CLUSTER_SCHEDULING: 'shared' }, ALT_BIN));
+    servers.push(await managedServer('tsm', 'tsm (alt build) round-robin', { TSM_CLUSTER_SCHEDULING: 'round-robin' }, ALT_BIN));
+  }
   if (WITH_PM2) {
     servers.push(await managedServer('pm2', 'pm2 (round-robin, its default)', {}));
     servers.push(await managedServer('pm2', 'pm2 SCHED_NONE (NODE_CLUSTER_SCHED_POLICY=none)', { NODE_CLUSTER_SCHED_POLICY: 'none' }));

@@ -58,8 +58,9 @@ async function plainServer() {
  * (TSM_CLUSTER_SCHEDULING for tsm; NODE_CLUSTER_SCHED_POLICY for PM2, whose daemon keeps the
  * environment of the CLI that starts it), and the apps too, where it changes nothing.
  */
-async function managedServer(which, name, env) {
-  const manager = which === 'pm2' ? pm2() : tsm();
+/** `bin`: another tsm build's bin/tsm.js to run instead of this one. */
+async function managedServer(which, name, env, bin) {
+  const manager = which === 'pm2' ? pm2() : tsm(bin);
   if (!manager) return null;
   manager.name = name;
   const port = await freePort();

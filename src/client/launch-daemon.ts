@@ -3,12 +3,13 @@ import { closeSync, constants, openSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
-import { parseSchedulingPolicy, SCHEDULING_ENV } from '../core/cluster-scheduling.js';
-import { DAEMON_NODE_FLAGS } from '../core/daemon-node-flags.js';
+import { parseSchedulingPolicy, SCHEDULING_ENV, type SchedulingPolicy } from '../core/cluster-scheduling.js';
+import { daemonNodeFlags } from '../core/daemon-node-flags.js';
 import { TsmError } from '../core/errors.js';
 import { parseLogMode } from '../core/home-safety.js';
 import type { HomePaths } from '../core/paths.js';
 import { DaemonConnection } from './connection.js';
+import { schedulingAtLaunch } from './scheduling-at-launch.js';
 
 const DAEMON_ENTRY = join(__dirname, '..', 'daemon', 'entry.js');
 export const LAUNCH_TIMEOUT_MS = 10_000;
@@ -19,7 +20,8 @@ export const LAUNCH_TIMEOUT_MS = 10_000;
  * the pid lock, the loser exits, and both CLIs connect to the winner.
  */
 export async function launchDaemon(paths: HomePaths, env: NodeJS.ProcessEnv): Promise<DaemonConnection> {
-  const launched = spawnDaemon(paths, daemonEnvironment(env, paths.home));
+  const daemonEnv = daemonEnvironment(env, paths.home);
+  const launched = spawnDaemon(paths, daemonEnv, schedulingAtLaunch(paths.settingsFile, daemonEnv[SCHEDULING_ENV]));
   const deadline = Date.now() + LAUNCH_TIMEOUT_MS;
   while (Date.now() < deadline) {
     let connection: DaemonConnection;
@@ -51,10 +53,10 @@ interface LaunchedDaemon {
 }
 
 /** Detached in its own session, its output appended to its log; the CLI does not wait for it. */
-function spawnDaemon(paths: HomePaths, daemonEnv: NodeJS.ProcessEnv): LaunchedDaemon {
+function spawnDaemon(paths: HomePaths, daemonEnv: NodeJS.ProcessEnv, scheduling: SchedulingPolicy): LaunchedDaemon {
   const log = openDaemonLog(paths.daemonLog);
   try {
-    const child = spawn(process.execPath, daemonArguments(paths.home), {
+    const child = spawn(process.execPath, daemonArguments(paths.home, scheduling), {
       detached: true,
       stdio: ['ignore', log, log],
       cwd: paths.home, // not the user's directory, which the daemon would otherwise keep busy
@@ -100,12 +102,13 @@ async function waitForLoser(launched: LaunchedDaemon): Promise<void> {
 }
 
 /**
- * The daemon's command line after `node`: Node's flags for the daemon alone (see
- * core/daemon-node-flags.ts; the shell's NODE_OPTIONS is not passed, see below), its entry, and
- * the home on the command line so `ps` shows which home a daemon serves.
+ * The daemon's command line after `node`: Node's flags for the daemon alone, which depend on the
+ * cluster scheduling policy it will run (see core/daemon-node-flags.ts; the shell's NODE_OPTIONS
+ * is not passed, see below), its entry, and the home on the command line so `ps` shows which
+ * home a daemon serves.
  */
-export function daemonArguments(home: string): string[] {
-  return [...DAEMON_NODE_FLAGS, DAEMON_ENTRY, '--home', home];
+export function daemonArguments(home: string, scheduling: SchedulingPolicy): string[] {
+  return [...daemonNodeFlags(scheduling), DAEMON_ENTRY, '--home', home];
 }
 
 /** The variables the daemon keeps from the CLI that starts it (see daemonEnvironment). */

@@ -1,4 +1,5 @@
-import { DAEMON_NODE_FLAGS } from './daemon-node-flags.js';
+import type { SchedulingPolicy } from './cluster-scheduling.js';
+import { daemonNodeFlags } from './daemon-node-flags.js';
 import { TsmError } from './errors.js';
 
 /**
@@ -23,6 +24,8 @@ export interface UnitSettings {
   runtime: string;
   /** The kill timeouts of the apps the unit will bring back (ms). */
   killTimeoutsMs: readonly number[];
+  /** The cluster scheduling policy the daemon will run, which its Node flags suit. */
+  scheduling: SchedulingPolicy;
 }
 
 /** `tsm-alice.service`: one unit per user, so two users' daemons do not replace each other. */
@@ -69,7 +72,7 @@ export function systemdUnit(settings: UnitSettings): string {
     `User=${user}`,
     `Environment=${quote(`TSM_HOME=${settings.tsmHome}`)}`,
     // The apps of the last `tsm save`, brought back by the daemon itself: see tsm-runtime resurrect.
-    `ExecStart=${[settings.node, ...DAEMON_NODE_FLAGS, settings.runtime].map(quote).join(' ')} resurrect`,
+    `ExecStart=${[settings.node, ...daemonNodeFlags(settings.scheduling), settings.runtime].map(quote).join(' ')} resurrect`,
     'Restart=on-failure',
     'RestartSec=2',
     'KillMode=mixed',

@@ -1,4 +1,5 @@
 import { chooseScheduling, DEFAULT_SCHEDULING, type SchedulingPolicy } from '../core/cluster-scheduling.js';
+import { runsInterpreted } from '../core/daemon-node-flags.js';
 import type { SchedulingStatus } from '../protocol/scheduling.js';
 import { setSchedulingPolicy } from './process/cluster-process.js';
 import type { DaemonState } from './state.js';
@@ -13,6 +14,12 @@ export function bootScheduling(state: DaemonState, fromEnv: SchedulingPolicy | u
   setSchedulingPolicy(chosen.policy);
   state.scheduling = chosen;
   state.logger.info(`cluster scheduling: ${chosen.policy} (${chosen.source})`);
+  if (chosen.policy === 'round-robin' && runsInterpreted(process.execArgv)) {
+    // A unit written by `tsm startup` before round-robin was chosen: it works, with fewer connections per second.
+    state.logger.warn(
+      "cluster scheduling: round-robin on a daemon started with --jitless (a unit written before round-robin was chosen?): it deals out fewer connections per second; run 'tsm startup' again",
+    );
+  }
 }
 
 export function schedulingStatus(state: DaemonState): SchedulingStatus {

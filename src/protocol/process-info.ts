@@ -43,6 +43,8 @@ export interface DaemonInfo {
   version: string;
   /** The daemon's Node, which also runs apps whose interpreter is `node`. */
   nodeVersion: string;
+  /** The Node flags of the daemon's own process (core/daemon-node-flags.ts); its title hides them from `ps`. */
+  nodeFlags: string[];
   home: string;
   startedAt: number;
   rss: number;

@@ -42,7 +42,7 @@ function processInfo(id: number, name: string, overrides: Partial<ProcessInfo> =
 }
 
 const DAEMON: DaemonInfo = { pid: 777, version: '0.1.0',
-      nodeVersion: 'v20.20.2', home: '/home/u/.tsm', startedAt: NOW - 7_200_000, rss: 52_428_800, processes: 3, sampleIntervalMs: 1000 };
+      nodeVersion: 'v20.20.2', nodeFlags: [], home: '/home/u/.tsm', startedAt: NOW - 7_200_000, rss: 52_428_800, processes: 3, sampleIntervalMs: 1000 };
 
 const PROCESSES = [
   processInfo(0, 'api', { cpu: 12.5, restarts: 3, lastExit: { code: 1, signal: null, at: NOW - 130_000 } }),

@@ -16,7 +16,7 @@ import type { DaemonInfo, ProcessInfo } from '../../src/protocol/process-info.js
 
 const NOW = 1_700_000_000_000;
 const DAEMON: DaemonInfo = { pid: 1, version: '0.1.0',
-      nodeVersion: 'v20.20.2', home: '/h', startedAt: NOW, rss: 1, processes: 0, sampleIntervalMs: null };
+      nodeVersion: 'v20.20.2', nodeFlags: [], home: '/h', startedAt: NOW, rss: 1, processes: 0, sampleIntervalMs: null };
 
 function proc(id: number, name: string, overrides: Partial<ProcessInfo> = {}): ProcessInfo {
   return {

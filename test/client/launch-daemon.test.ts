@@ -1,22 +1,29 @@
 import { describe, expect, it } from 'vitest';
 import { spawnSync } from 'node:child_process';
 import { daemonArguments, daemonEnvironment } from '../../src/client/launch-daemon.js';
-import { DAEMON_NODE_FLAGS } from '../../src/core/daemon-node-flags.js';
+import { daemonNodeFlags, runsInterpreted } from '../../src/core/daemon-node-flags.js';
 import { TsmError } from '../../src/core/errors.js';
 
 describe('daemonArguments', () => {
   it("puts the daemon's Node flags before its entry, and the home after it", () => {
-    const args = daemonArguments('/abs/home');
-    expect(DAEMON_NODE_FLAGS).toEqual(['--max-semi-space-size=2']);
-    expect(args.slice(0, DAEMON_NODE_FLAGS.length)).toEqual([...DAEMON_NODE_FLAGS]);
-    const entry = args[DAEMON_NODE_FLAGS.length]!;
+    const args = daemonArguments('/abs/home', 'shared');
+    const flags = daemonNodeFlags('shared');
+    expect(args.slice(0, flags.length)).toEqual(flags);
+    const entry = args[flags.length]!;
     expect(entry).toMatch(/daemon[/\\]entry\.js$/);
-    expect(args.slice(DAEMON_NODE_FLAGS.length + 1)).toEqual(['--home', '/abs/home']);
+    expect(args.slice(flags.length + 1)).toEqual(['--home', '/abs/home']);
   });
 
-  it('names flags this Node accepts', () => {
+  it('runs the daemon interpreted unless it will deal out connections (round-robin)', () => {
+    expect(daemonNodeFlags('shared')).toEqual(['--max-semi-space-size=2', '--jitless', '--no-expose-wasm']);
+    expect(daemonNodeFlags('round-robin')).toEqual(['--max-semi-space-size=2']);
+    expect(runsInterpreted(daemonNodeFlags('shared'))).toBe(true);
+    expect(runsInterpreted(daemonNodeFlags('round-robin'))).toBe(false);
+  });
+
+  it.each(['shared', 'round-robin'] as const)('names flags this Node accepts, without a warning (%s)', (policy) => {
     // A flag Node does not know would stop every daemon from starting: node refuses to run.
-    const run = spawnSync(process.execPath, [...DAEMON_NODE_FLAGS, '-e', '0'], { encoding: 'utf8', env: { PATH: process.env['PATH'] } });
+    const run = spawnSync(process.execPath, [...daemonNodeFlags(policy), '-e', '0'], { encoding: 'utf8', env: { PATH: process.env['PATH'] } });
     expect(run.stderr).toBe('');
     expect(run.status).toBe(0);
   });

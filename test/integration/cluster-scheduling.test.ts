@@ -4,7 +4,7 @@ import type { SchedulingStatus } from '../../src/protocol/scheduling.js';
 import { listenerHolders } from '../helpers/listeners.js';
 import { runLoad } from '../helpers/load.js';
 import { freePort, get } from '../helpers/net.js';
-import { processesOfHome } from '../helpers/procs.js';
+import { commandLineOf, processesOfHome } from '../helpers/procs.js';
 import { RawClient } from '../helpers/raw-client.js';
 import { RuntimeRun } from '../helpers/runtime.js';
 import { TestHome } from '../helpers/tsm.js';
@@ -17,6 +17,10 @@ afterEach(async () => {
 
 async function status(env: Record<string, string> = {}): Promise<SchedulingStatus> {
   return JSON.parse((await home.ok(['cluster-scheduling', '--json'], { env })).stdout) as SchedulingStatus;
+}
+
+async function daemonFlags(): Promise<string[]> {
+  return (JSON.parse((await home.ok(['ping', '--json'])).stdout) as { nodeFlags: string[] }).nodeFlags;
 }
 
 async function startWeb(port: number): Promise<number[]> {
@@ -47,6 +51,9 @@ describe('cluster scheduling', () => {
     await waitFor('both workers to listen on the shared socket', () => listenerHolders(port, workers).length === 2);
     await bothAnswer(port, workers);
     expect(readFileSync(home.paths.daemonLog, 'utf8')).toContain('cluster scheduling: shared (default)');
+    // Off every connection's path, the daemon runs interpreted (core/daemon-node-flags.ts); its apps do not.
+    expect(await daemonFlags()).toContain('--jitless');
+    for (const worker of workers) expect(commandLineOf(worker)).not.toContain('--jitless');
   });
 
   it('loses no request across reloads with a new connection per request, and the new workers take the socket', async () => {
@@ -85,6 +92,8 @@ describe('cluster scheduling', () => {
     expect(await status()).toMatchObject({ active: 'round-robin', source: 'setting', saved: 'round-robin', pid: daemon });
     await bothAnswer(port, workers);
     expect(listenerHolders(port, [daemon, ...workers])).toEqual([daemon]);
+    // Dealing out every connection, it keeps V8's compilers.
+    expect(await daemonFlags()).not.toContain('--jitless');
   });
 
   it('TSM_CLUSTER_SCHEDULING wins for the daemon it starts; a bad value is refused before any daemon starts', async () => {

@@ -44,7 +44,7 @@ describe('tsm startup', () => {
     expect(stdout).toContain('Type=simple');
     expect(stdout).toContain(`User=${user}`);
     expect(stdout).toContain(`Environment="TSM_HOME=${home.home}"`);
-    expect(stdout).toContain(`ExecStart="${process.execPath}" "--max-semi-space-size=2" "${RUNTIME_BIN}" resurrect`);
+    expect(stdout).toContain(`ExecStart="${process.execPath}" "--max-semi-space-size=2" "--jitless" "--no-expose-wasm" "${RUNTIME_BIN}" resurrect`);
     expect(stdout).toContain('Restart=on-failure');
     expect(stdout).toContain('KillMode=mixed');
     expect(stdout).toContain('TimeoutStopSec=55'); // 40 s + 15 s for the daemon

@@ -8,6 +8,7 @@ import { parseSavedState } from '../../core/saved-state.js';
 import { isTsmUnit, systemdUnit, unitName } from '../../core/systemd-unit.js';
 import type { CliContext } from '../context.js';
 import { notice } from '../print.js';
+import { schedulingAtLaunch } from '../../client/scheduling-at-launch.js';
 import { systemctl } from '../startup/systemctl.js';
 
 export interface StartupFlags {
@@ -39,6 +40,8 @@ export async function startup(ctx: CliContext, system: string | undefined, flags
     node: process.execPath,
     runtime: RUNTIME_BIN,
     killTimeoutsMs: await savedKillTimeouts(tsmHome),
+    // The unit sets no TSM_CLUSTER_SCHEDULING: its daemon runs the saved policy.
+    scheduling: schedulingAtLaunch(homePaths(tsmHome).settingsFile, undefined),
   });
   if (flags.print) {
     ctx.stdout.write(text);

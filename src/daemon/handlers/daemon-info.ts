@@ -9,6 +9,7 @@ export function daemonInfo(state: DaemonState): DaemonInfo {
     pid: process.pid,
     version: TSM_VERSION,
     nodeVersion: process.version,
+    nodeFlags: process.execArgv,
     home: state.paths.home,
     startedAt: state.startedAt,
     rss: process.memoryUsage.rss(),
