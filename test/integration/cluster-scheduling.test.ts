@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { SchedulingStatus } from '../../src/protocol/scheduling.js';
-import { listenerHolders } from '../helpers/listeners.js';
+import { holdersOf } from '../../bench/lib/listeners.js';
 import { runLoad } from '../helpers/load.js';
 import { freePort, get } from '../helpers/net.js';
 import { commandLineOf, processesOfHome } from '../helpers/procs.js';
@@ -48,7 +48,7 @@ describe('cluster scheduling', () => {
     const workers = await startWeb(port);
     const daemon = await home.daemonPid();
     expect(await status()).toMatchObject({ active: 'shared', source: 'default', saved: null, default: 'shared', pid: daemon });
-    await waitFor('both workers to listen on the shared socket', () => listenerHolders(port, workers).length === 2);
+    await waitFor('both workers to listen on the shared socket', () => holdersOf(port, workers).length === 2);
     await bothAnswer(port, workers);
     expect(readFileSync(home.paths.daemonLog, 'utf8')).toContain('cluster scheduling: shared (default)');
     // Off every connection's path, the daemon runs interpreted (core/daemon-node-flags.ts); its apps do not.
@@ -69,7 +69,7 @@ describe('cluster scheduling', () => {
     expect(result.failures).toEqual([]);
     const after = (await home.byName('web')).map((worker) => worker.pid!);
     expect(after.filter((pid) => before.includes(pid))).toEqual([]);
-    expect(listenerHolders(port, after)).toEqual(after);
+    expect(holdersOf(port, after)).toEqual(after);
   });
 
   it('round-robin is saved for the next daemon start, which then accepts every connection itself', async () => {
@@ -84,14 +84,14 @@ describe('cluster scheduling', () => {
     expect(saved.stderr).toContain('To apply it now: tsm update');
     expect(JSON.parse(readFileSync(home.paths.settingsFile, 'utf8'))).toMatchObject({ cluster: { scheduling: 'round-robin' } });
     // The running daemon is unchanged: its workers still accept for themselves.
-    await waitFor('both workers to listen on the shared socket', () => listenerHolders(port, first).length === 2);
+    await waitFor('both workers to listen on the shared socket', () => holdersOf(port, first).length === 2);
 
     await home.ok(['kill']);
     const workers = await startWeb(port);
     const daemon = await home.daemonPid();
     expect(await status()).toMatchObject({ active: 'round-robin', source: 'setting', saved: 'round-robin', pid: daemon });
     await bothAnswer(port, workers);
-    expect(listenerHolders(port, [daemon, ...workers])).toEqual([daemon]);
+    expect(holdersOf(port, [daemon, ...workers])).toEqual([daemon]);
     // Dealing out every connection, it keeps V8's compilers.
     expect(await daemonFlags()).not.toContain('--jitless');
   });
